@@ -1,0 +1,144 @@
+"""Discount schedules and the timing conventions that decide which factor a year gets.
+
+Two ideas are kept apart here:
+
+* a **schedule** gives the rate for each *period* of discounting: period ``t`` runs from
+  time ``t - 1`` to time ``t`` (time 0 is the present). The Green Book social time
+  preference rate is 3.5% for periods 1-30, 3.0% for 31-75, 2.5% for 76-125, 2.0% for
+  126-200, 1.5% for 201-300 and 1.0% beyond; factors are *chained* across bands, so
+  ``DF(31) = 1.035**-30 * 1.03**-1`` rather than ``1.03**-31``.
+* a **timing convention** says at what time the money of scheme year ``y`` (years are
+  numbered 1, 2, ... in scheme files) is counted:
+
+  ``"sroi_guide"``
+      SROI Guide practice. Outcome value of year ``y`` is counted at the end of that
+      year, time ``y``: year 1 is discounted once. Inputs are counted at the start of
+      their year, time ``y - 1``: year-1 inputs are not discounted.
+  ``"green_book"``
+      Green Book practice. The first year is year 0, the present: both value and inputs
+      of scheme year ``y`` are counted at time ``y - 1``, so year-1 figures are not
+      discounted at all.
+
+Every function here is pure and broadcasts over leading axes (draws), so the engine
+can discount a whole Monte Carlo design at once.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+__all__ = [
+    "GREEN_BOOK_BANDS",
+    "CONVENTIONS",
+    "Convention",
+    "green_book_rates",
+    "constant_rates",
+    "discount_factors",
+    "timing_factors",
+]
+
+Convention = Literal["sroi_guide", "green_book"]
+CONVENTIONS: tuple[str, ...] = ("sroi_guide", "green_book")
+
+#: (last period of the band, rate). HM Treasury Green Book (2022), Annex A6 table of
+#: long-term discount rates: 3.5% for years 0-30, 3.0% for 31-75, 2.5% for 76-125,
+#: 2.0% for 126-200, 1.5% for 201-300, 1.0% for 301 and beyond.
+GREEN_BOOK_BANDS: tuple[tuple[float, float], ...] = (
+    (30, 0.035),
+    (75, 0.030),
+    (125, 0.025),
+    (200, 0.020),
+    (300, 0.015),
+    (float("inf"), 0.010),
+)
+
+
+def green_book_rates(periods: int) -> np.ndarray:
+    """Green Book STPR for discounting periods ``1..periods``.
+
+    >>> green_book_rates(3)
+    array([0.035, 0.035, 0.035])
+    >>> green_book_rates(32)[29:]
+    array([0.035, 0.03 , 0.03 ])
+    """
+    if periods < 0:
+        raise ValueError(f"periods must be >= 0, got {periods}")
+    t = np.arange(1, periods + 1)
+    rates = np.empty(periods, dtype=float)
+    lower = 0
+    for last, rate in GREEN_BOOK_BANDS:
+        rates[(t > lower) & (t <= last)] = rate
+        lower = last
+    return rates
+
+
+def constant_rates(rate: float | np.ndarray, periods: int) -> np.ndarray:
+    """A constant rate for ``periods`` periods; ``rate`` may be an array of draws.
+
+    Returns shape ``rate.shape + (periods,)``.
+
+    >>> constant_rates(0.05, 2)
+    array([0.05, 0.05])
+    """
+    rate = np.asarray(rate, dtype=float)
+    return np.broadcast_to(rate[..., None], rate.shape + (periods,)).copy()
+
+
+def discount_factors(rates: np.ndarray) -> np.ndarray:
+    """Chained discount factors ``DF(0..n)`` from the rates of periods ``1..n``.
+
+    ``DF(0) = 1`` and ``DF(t) = DF(t - 1) / (1 + rates[t - 1])``. Broadcasts over
+    leading axes: ``rates`` of shape ``(..., n)`` gives factors of shape ``(..., n + 1)``.
+
+    >>> discount_factors(np.array([0.1, 0.1]))
+    array([1.        , 0.90909091, 0.82644628])
+    """
+    rates = np.asarray(rates, dtype=float)
+    if np.any(rates <= -1.0):
+        raise ValueError("discount rates must be greater than -1")
+    growth = np.cumprod(1.0 + rates, axis=-1)
+    ones = np.ones(rates.shape[:-1] + (1,), dtype=float)
+    return np.concatenate([ones, 1.0 / growth], axis=-1)
+
+
+def timing_factors(
+    rates: np.ndarray, horizon: int, *, convention: Convention
+) -> tuple[np.ndarray, np.ndarray]:
+    """Discount factors for scheme years ``1..horizon`` under a timing convention.
+
+    Parameters
+    ----------
+    rates:
+        Rates of discounting periods ``1..horizon`` (at least ``horizon`` of them along
+        the last axis); leading axes are kept (draws).
+    horizon:
+        Number of scheme years.
+    convention:
+        ``"sroi_guide"`` (value at the end of its year, inputs at the start) or
+        ``"green_book"`` (both at the start: year 1 is year 0, the present).
+
+    Returns
+    -------
+    (value_factors, input_factors), each of shape ``rates.shape[:-1] + (horizon,)``.
+
+    Examples
+    --------
+    >>> v, c = timing_factors(np.full(2, 0.035), 2, convention="sroi_guide")
+    >>> v.round(6), c.round(6)
+    (array([0.966184, 0.933511]), array([1.      , 0.966184]))
+    >>> v, c = timing_factors(np.full(2, 0.035), 2, convention="green_book")
+    >>> v.round(6), c.round(6)
+    (array([1.      , 0.966184]), array([1.      , 0.966184]))
+    """
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    rates = np.asarray(rates, dtype=float)
+    if rates.shape[-1] < horizon:
+        raise ValueError(f"need rates for {horizon} periods, got {rates.shape[-1]}")
+    df = discount_factors(rates[..., :horizon])  # DF(0..horizon)
+    start = df[..., :horizon]  # time y - 1 for y = 1..horizon
+    end = df[..., 1 : horizon + 1]  # time y
+    value = end if convention == "sroi_guide" else start
+    return value, start

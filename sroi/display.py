@@ -1,0 +1,131 @@
+"""Text and HTML renderings of a :class:`~sroi.results.Result`. Reads results; computes nothing."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Sequence
+
+from .model import VALUE_TYPES
+
+if TYPE_CHECKING:
+    from .results import Result
+
+__all__ = ["result_text", "result_html", "money", "ratio_text"]
+
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+TYPE_LABELS = {"fiscal_cashable": "cashable", "fiscal_non_cashable": "non-cashable",
+               "economic": "economic", "social": "social"}
+
+
+def money(x: float, currency: str = "GBP") -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    sym = SYMBOLS.get(currency, currency + " ")
+    sign = "-" if x < 0 else ""
+    return f"{sign}{sym}{abs(x):,.0f}"
+
+
+def ratio_text(x: float, digits: int = 2) -> str:
+    if math.isnan(x):
+        return "n/a"
+    if math.isinf(x):
+        return "no inputs" if x > 0 else "-inf"
+    return f"{x:.{digits}f}"
+
+
+def months_text(x: float) -> str:
+    return "not within the horizon" if not math.isfinite(x) else f"{x:.1f} months"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
+    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(headers)]
+    def line(cells):
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip()
+    return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def _headline(result: "Result") -> list[tuple[str, str]]:
+    cur = result.scheme.currency
+    return [
+        ("Present value of outcomes", money(result.present_value, cur)),
+        ("Present value of inputs", money(result.investment, cur)),
+        ("Net present value", money(result.npv, cur)),
+        ("SROI ratio", f"{ratio_text(result.sroi_ratio)} : 1"),
+        ("Net SROI ratio", ratio_text(result.net_sroi_ratio)),
+        ("Payback (discounted)", months_text(result.payback_months)),
+    ]
+
+
+def _ledger_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
+    cur = result.scheme.currency
+    headers = ["budget holder"] + [TYPE_LABELS[t] for t in VALUE_TYPES] + [
+        "total value", "spent", "per £ invested", "per £ own spend"]
+    rows = []
+    for hid, r in result.ledger.iterrows():
+        rows.append([hid] + [money(r[t], cur) for t in VALUE_TYPES] + [
+            money(r["total_value"], cur), money(r["spend"], cur),
+            ratio_text(r["value_per_pound_invested"]),
+            ratio_text(r["value_per_pound_own_spend"]) if r["spend"] else "-"])
+    return headers, rows
+
+
+def _outcome_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
+    cur = result.scheme.currency
+    headers = ["outcome", "stakeholder", "beneficiary", "type", "present value", "share"]
+    rows = []
+    for oid, r in result.by_outcome.iterrows():
+        share = "n/a" if math.isnan(r["share"]) else f"{100 * r['share']:.1f}%"
+        rows.append([oid, r["stakeholder"], r["beneficiary"], TYPE_LABELS[r["value_type"]],
+                     money(r["present_value"], cur), share])
+    return headers, rows
+
+
+def _setting(result: "Result") -> str:
+    s = result.scheme
+    d = s.discounting
+    sched = {"green_book": "Green Book STPR", "constant": f"constant {100 * d.rate.base:g}%" if d.rate else "constant",
+             "custom": "custom rates"}[d.schedule]
+    conv = {"sroi_guide": "SROI Guide timing (year 1 discounted once)",
+            "green_book": "Green Book timing (year 1 is the present)"}[d.convention]
+    return f"{s.currency}, {s.price_base} prices; {s.horizon}-year horizon; {sched}, {conv}"
+
+
+def result_text(result: "Result") -> str:
+    """The headline table, the budget-holder ledger and the outcomes, as plain text."""
+    s = result.scheme
+    out = [s.name + (f" ({s.place})" if s.place else ""), _setting(result), "", "Headline"]
+    width = max(len(k) for k, _ in _headline(result))
+    out += [f"  {k.ljust(width)}  {v}" for k, v in _headline(result)]
+    out += ["", "Who pays, who saves (present values)"]
+    out += ["  " + line for line in _table(*_ledger_rows(result), right=[False] + [True] * 8)]
+    out += ["", "Outcomes (present values)"]
+    out += ["  " + line for line in _table(*_outcome_rows(result), right=[False] * 4 + [True, True])]
+    if s.gaps:
+        out += ["", "Evidence gaps left open"]
+        out += [f"  - {g}" for g in s.gaps]
+    return "\n".join(out)
+
+
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+    e = html.escape
+    head = "".join(f"<th style='text-align:{'right' if r else 'left'}'>{e(h)}</th>" for h, r in zip(headers, right))
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:{'right' if r else 'left'}'>{e(c)}</td>" for c, r in zip(row, right))
+        + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def result_html(result: "Result") -> str:
+    """The same content as :func:`result_text`, as an HTML fragment (all text escaped)."""
+    e = html.escape
+    s = result.scheme
+    parts = [f"<div class='sroi-result'><h3>{e(s.name)}</h3><p>{e(_setting(result))}</p>",
+             _html_table(["", ""], _headline(result), [False, True]),
+             "<h4>Who pays, who saves (present values)</h4>",
+             _html_table(*_ledger_rows(result), right=[False] + [True] * 8),
+             "<h4>Outcomes</h4>", _html_table(*_outcome_rows(result), right=[False] * 4 + [True, True])]
+    if s.gaps:
+        parts.append("<h4>Evidence gaps left open</h4><ul>" + "".join(f"<li>{e(g)}</li>" for g in s.gaps) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,315 @@
+"""The domain as frozen dataclasses: a Scheme and the parts of its impact map.
+
+Nothing here reads files or computes results. :mod:`sroi.scenario` builds these
+objects from TOML (validating every field once); :mod:`sroi.engine` compiles them
+into arrays. Every numeric field that may vary is a :class:`Parameter`, so the
+deterministic run, one-way sensitivity and probabilistic analysis all read the
+same table (see :meth:`Scheme.parameters`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+from .prices import PriceYear
+
+__all__ = [
+    "Parameter",
+    "Distribution",
+    "Proxy",
+    "Quantity",
+    "Evidence",
+    "Outcome",
+    "Input",
+    "Discounting",
+    "Source",
+    "BudgetHolder",
+    "Scheme",
+    "ParameterRef",
+    "BUDGET_HOLDERS",
+    "VALUE_TYPES",
+    "CONFIDENCE_LEVELS",
+]
+
+#: Who pays and who saves: the built-in budget holders. A scheme may declare more
+#: in ``[[budget_holders]]``.
+BUDGET_HOLDERS: dict[str, str] = {
+    "nhs": "NHS (trusts, integrated care boards, primary care)",
+    "la_adult_social_care": "Local authority adult social care",
+    "la_childrens_services": "Local authority children's services",
+    "la_public_health": "Local authority public health",
+    "la_housing": "Local authority housing and homelessness",
+    "la_other": "Local authority, other services",
+    "schools": "Schools and education providers",
+    "police": "Police",
+    "courts": "Courts and tribunals",
+    "prisons_probation": "Prisons and probation",
+    "dwp": "Department for Work and Pensions",
+    "hmrc": "HM Revenue and Customs (tax receipts)",
+    "central_government_other": "Central government, other departments",
+    "participant": "The participant",
+    "family_carers": "Participants' families and unpaid carers",
+    "community": "The wider community",
+    "volunteers": "Volunteers",
+    "employers": "Employers",
+    "voluntary_sector": "Charities and the voluntary sector",
+    "other": "Others",
+}
+
+#: The value types of the commissioner's ledger.
+VALUE_TYPES: dict[str, str] = {
+    "fiscal_cashable": "Fiscal, cashable: a budget can actually be released",
+    "fiscal_non_cashable": "Fiscal, non-cashable: capacity freed, no budget released",
+    "economic": "Economic: gains to the economy such as earnings or output",
+    "social": "Social: wellbeing and other value without a market price",
+}
+
+CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
+
+DistributionKind = Literal[
+    "fixed", "uniform", "triangular", "pert", "normal", "truncnormal", "lognormal", "gamma", "beta"
+]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A probability distribution for a parameter, as written in the scheme file.
+
+    ``params`` holds the distribution's own numbers (for example ``sd``); the
+    parameter's ``base``, ``low`` and ``high`` supply the rest (see the format
+    documentation). Sampling lives in the sensitivity module.
+    """
+
+    kind: DistributionKind
+    params: tuple[tuple[str, float], ...] = ()
+
+    def get(self, name: str, default: float | None = None) -> float | None:
+        return dict(self.params).get(name, default)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A numeric field: a base value and what is known about its uncertainty.
+
+    ``source`` cites the evidence; ``assumption`` marks the number as an explicit
+    assumption and gives the reason. Plain numbers in a scheme file become a
+    Parameter with only ``base`` set.
+    """
+
+    base: float
+    low: float | None = None
+    high: float | None = None
+    distribution: Distribution | None = None
+    source: str | None = None
+    assumption: str | None = None
+    note: str | None = None
+
+    @property
+    def is_plain(self) -> bool:
+        """True when the file gave a bare number (nothing but the base)."""
+        return (
+            self.low is None
+            and self.high is None
+            and self.distribution is None
+            and self.source is None
+            and self.assumption is None
+            and self.note is None
+        )
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """A financial proxy: the money value of one unit of an outcome."""
+
+    value: Parameter
+    unit: str
+    price_year: PriceYear
+    source: str
+    url: str | None = None
+    description: str | None = None
+
+
+QuantityKind = Literal["count", "rate", "engagement_success"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """How many units of an outcome occur.
+
+    ``count``: a number, belonging to the year-1 intake.
+    ``rate``: a rate per participant, applied to each year's intake.
+    ``engagement_success``: participants x engagement rate x success rate, applied to
+    each year's intake (the Greater Manchester CBA model's form).
+    """
+
+    kind: QuantityKind
+    count: Parameter | None = None
+    rate: Parameter | None = None
+    engagement: Parameter | None = None
+    success: Parameter | None = None
+
+    @property
+    def uses_cohort(self) -> bool:
+        return self.kind != "count"
+
+    def parts(self) -> tuple[tuple[str, Parameter], ...]:
+        names = {"count": ("count",), "rate": ("rate",), "engagement_success": ("engagement", "success")}
+        return tuple((n, getattr(self, n)) for n in names[self.kind])
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row of the impact map."""
+
+    id: str
+    stakeholder: str
+    outcome: str
+    quantity: Quantity
+    proxy: Proxy
+    duration: Parameter
+    beneficiary: str
+    value_type: str
+    indicator: str | None = None
+    start_year: int = 1
+    drop_off: Parameter = Parameter(0.0)
+    deadweight: Parameter = Parameter(0.0)
+    displacement: Parameter = Parameter(0.0)
+    attribution: Parameter = Parameter(0.0)
+    disbenefit: bool = False
+    evidence: Evidence = Evidence()
+    note: str | None = None
+
+
+InputBasis = Literal["total", "per_participant"]
+InputKind = Literal["cash", "in_kind", "volunteer_time"]
+
+
+@dataclass(frozen=True)
+class Input:
+    """A cost line. Its amount is ``amount`` or ``quantity x unit_cost``.
+
+    ``years`` are the scheme years in which it is spent. With ``basis =
+    "per_participant"`` the amount is multiplied by that year's intake.
+    """
+
+    id: str
+    description: str
+    funder: str
+    years: tuple[int, ...]
+    price_year: PriceYear
+    amount: Parameter | None = None
+    quantity: Parameter | None = None
+    unit_cost: Parameter | None = None
+    unit: str | None = None
+    basis: InputBasis = "total"
+    kind: InputKind = "cash"
+    source: str | None = None
+    note: str | None = None
+
+    def parts(self) -> tuple[tuple[str, Parameter], ...]:
+        if self.amount is not None:
+            return (("amount", self.amount),)
+        assert self.quantity is not None and self.unit_cost is not None
+        return (("quantity", self.quantity), ("unit_cost", self.unit_cost))
+
+
+@dataclass(frozen=True)
+class Discounting:
+    """How future money is discounted (see :mod:`sroi.discounting`)."""
+
+    convention: Literal["sroi_guide", "green_book"]
+    schedule: Literal["green_book", "constant", "custom"] = "green_book"
+    rate: Parameter | None = None
+    rates: tuple[float, ...] | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    citation: str
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetHolder:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ParameterRef:
+    """Where a parameter lives: its stable ``name`` (``"<id>.<field>"``), the file
+    field path for messages, the value it holds and its valid range."""
+
+    name: str
+    path: str
+    parameter: Parameter
+    lower: float
+    upper: float
+    kind: str  # "rate", "money", "count", "years", "discount_rate"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A validated scheme. Build it with :func:`sroi.load` or :func:`sroi.scenario.from_dict`."""
+
+    name: str
+    price_base: PriceYear
+    horizon: int
+    discounting: Discounting
+    inputs: tuple[Input, ...]
+    outcomes: tuple[Outcome, ...]
+    currency: str = "GBP"
+    place: str | None = None
+    description: str | None = None
+    sources: tuple[Source, ...] = ()
+    cohort: tuple[Parameter, ...] = ()
+    cohort_source: str | None = None
+    budget_holders: tuple[BudgetHolder, ...] = ()
+    gaps: tuple[str, ...] = ()
+    path: str = field(default="<scheme>", compare=False)
+
+    def holder_name(self, holder_id: str) -> str:
+        for h in self.budget_holders:
+            if h.id == holder_id:
+                return h.name
+        return BUDGET_HOLDERS.get(holder_id, holder_id)
+
+    def parameters(self) -> Iterator[ParameterRef]:
+        """Every numeric field that may vary, in a fixed order.
+
+        Names are ``cohort.year<N>``, ``<input id>.amount`` (or ``.quantity`` and
+        ``.unit_cost``), ``<outcome id>.<field>`` for ``count``/``rate``/
+        ``engagement``/``success``, ``proxy``, ``duration``, ``drop_off``,
+        ``deadweight``, ``displacement``, ``attribution``, and ``discounting.rate``.
+        """
+        inf = float("inf")
+        for y, p in enumerate(self.cohort, start=1):
+            yield ParameterRef(f"cohort.year{y}", f"cohort.participants[{y}]", p, 0.0, inf, "count")
+        for j, inp in enumerate(self.inputs, start=1):
+            for name, p in inp.parts():
+                yield ParameterRef(f"{inp.id}.{name}", f"inputs[{j}].{name}", p, 0.0, inf,
+                                   "count" if name == "quantity" else "money")
+        for i, o in enumerate(self.outcomes, start=1):
+            at = f"outcomes[{i}]"
+            for name, p in o.quantity.parts():
+                kind = "count" if name == "count" else "rate"
+                yield ParameterRef(f"{o.id}.{name}", f"{at}.quantity.{name}", p, 0.0,
+                                   inf if kind == "count" else 1.0, kind)
+            yield ParameterRef(f"{o.id}.proxy", f"{at}.proxy.value", o.proxy.value, 0.0, inf, "money")
+            yield ParameterRef(f"{o.id}.duration", f"{at}.duration", o.duration, 0.0, inf, "years")
+            for name in ("drop_off", "deadweight", "displacement", "attribution"):
+                yield ParameterRef(f"{o.id}.{name}", f"{at}.{name}", getattr(o, name), 0.0, 1.0, "rate")
+        if self.discounting.rate is not None:
+            yield ParameterRef("discounting.rate", "discounting.rate", self.discounting.rate, 0.0, 1.0,
+                               "discount_rate")

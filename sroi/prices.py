@@ -1,0 +1,195 @@
+"""Price years and rebasing money between them with a GDP deflator series.
+
+A *price year* is either a calendar year (written ``2019`` in scheme files) or a UK
+financial year running April to March (written ``"2019-20"``). Unit-cost sources use
+both: the PSSRU and the Greater Manchester database quote financial years, the Green
+Book's WELLBY value is in 2019 (calendar) prices.
+
+Rebasing a value from price year ``a`` to price year ``b`` multiplies it by
+``index[b] / index[a]``, where ``index`` is a GDP deflator series shipped in
+``data/deflators/`` with its source and vintage. The series for a currency is looked
+up by its ISO code (``gbp.csv`` beside ``gbp.toml``, which records the provenance).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import PriceYearError
+
+__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "DATA_DIR"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_FY = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class PriceYear:
+    """A calendar year (``fiscal=False``) or a UK financial year starting in April of
+    ``year`` (``fiscal=True``, written ``"2019-20"``)."""
+
+    year: int
+    fiscal: bool = False
+
+    @classmethod
+    def parse(cls, value: object) -> "PriceYear":
+        """Read ``2019``, ``"2019"``, ``"2019-20"``, ``"2019/20"`` or ``"2019-2020"``.
+
+        >>> PriceYear.parse(2019), PriceYear.parse("2019-20")
+        (PriceYear('2019'), PriceYear('2019-20'))
+        """
+        if isinstance(value, PriceYear):
+            return value
+        if isinstance(value, bool):
+            raise PriceYearError(f"a price year is a year such as 2019 or '2019-20', not {value!r}")
+        if isinstance(value, int):
+            if not 1000 <= value <= 9999:
+                raise PriceYearError(f"a price year has four digits, got {value}")
+            return cls(value, False)
+        if isinstance(value, str):
+            text = value.strip()
+            if text.isdigit() and len(text) == 4:
+                return cls(int(text), False)
+            m = _FY.match(text)
+            if m:
+                first, second = int(m.group(1)), m.group(2)
+                expected = (first + 1) % (100 if len(second) == 2 else 10000)
+                if int(second) == expected:
+                    return cls(first, True)
+        raise PriceYearError(
+            f"a price year is a calendar year such as 2019 or a financial year such as "
+            f"'2019-20', got {value!r}"
+        )
+
+    def __str__(self) -> str:
+        return f"{self.year}-{(self.year + 1) % 100:02d}" if self.fiscal else str(self.year)
+
+    def __repr__(self) -> str:
+        return f"PriceYear('{self}')"
+
+    def to_toml(self) -> int | str:
+        """The value as written in a scheme file."""
+        return str(self) if self.fiscal else self.year
+
+
+@dataclass(frozen=True)
+class Series:
+    """Provenance of one block of a deflator table (calendar or financial years)."""
+
+    vintage: str
+    reference: str
+    url: str
+    based_on: str
+    transcription: str
+
+
+@dataclass(frozen=True)
+class Deflator:
+    """GDP deflator indices by price year, with their provenance.
+
+    ``index`` maps :class:`PriceYear` to the published index value. Calendar and
+    financial years are separate series (``series[False]`` and ``series[True]``),
+    usually with different reference years and even vintages, so values are only
+    rebased between two years of the same kind.
+    """
+
+    currency: str
+    index: dict[PriceYear, float]
+    publisher: str
+    title: str
+    licence: str
+    series: dict[bool, Series]
+    forecast: frozenset[PriceYear] = frozenset()
+
+    def covers(self, year: PriceYear | int | str) -> bool:
+        return PriceYear.parse(year) in self.index
+
+    def coverage(self) -> str:
+        """Ranges covered, e.g. ``'1990 to 2024 and 2000-01 to 2024-25'``."""
+        parts = []
+        for fiscal in (False, True):
+            ys = sorted(y for y in self.index if y.fiscal == fiscal)
+            if ys:
+                parts.append(f"{ys[0]} to {ys[-1]}")
+        return " and ".join(parts) if parts else "nothing"
+
+    def check(self, year: PriceYear | int | str) -> PriceYear:
+        """Parse ``year`` and raise :class:`PriceYearError` unless it is covered."""
+        y = PriceYear.parse(year)
+        if y not in self.index:
+            raise PriceYearError(
+                f"price year {y} is outside the {self.currency} deflator series "
+                f"(covered: {self.coverage()})"
+            )
+        return y
+
+    def factor(self, from_year: PriceYear | int | str, to_year: PriceYear | int | str) -> float:
+        """Multiplier taking money in ``from_year`` prices to ``to_year`` prices.
+
+        Equal years give exactly 1 (even outside the series). Raises
+        :class:`PriceYearError` when a year is outside the series or when one is a
+        calendar year and the other a financial year.
+        """
+        a, b = PriceYear.parse(from_year), PriceYear.parse(to_year)
+        if a == b:
+            return 1.0
+        a, b = self.check(a), self.check(b)
+        if a.fiscal != b.fiscal:
+            raise PriceYearError(
+                f"cannot rebase between calendar year and financial year prices ({a} to {b}): "
+                f"the bundled {self.currency} series for the two come from different releases "
+                f"with different reference years; state both as calendar years or both as "
+                f"financial years"
+            )
+        return self.index[b] / self.index[a]
+
+    def rebase(self, value: float, from_year, to_year) -> float:
+        """``value`` in ``from_year`` prices expressed in ``to_year`` prices."""
+        return value * self.factor(from_year, to_year)
+
+
+@lru_cache(maxsize=None)
+def load_deflator(currency: str = "GBP", data_dir: Path | None = None) -> Deflator:
+    """Load the bundled deflator series for ``currency`` (an ISO 4217 code).
+
+    Raises :class:`PriceYearError` if no series is bundled for that currency.
+    """
+    base = Path(data_dir) if data_dir is not None else DATA_DIR / "deflators"
+    code = currency.lower()
+    table, meta_path = base / f"{code}.csv", base / f"{code}.toml"
+    if not table.exists() or not meta_path.exists():
+        known = sorted(p.stem.upper() for p in base.glob("*.csv"))
+        raise PriceYearError(
+            f"no deflator series is bundled for {currency} (bundled: {', '.join(known) or 'none'})"
+        )
+    with meta_path.open("rb") as fh:
+        meta = tomllib.load(fh)
+    index: dict[PriceYear, float] = {}
+    forecast: set[PriceYear] = set()
+    with table.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            year = PriceYear.parse(row["period"])
+            if year in index:
+                raise PriceYearError(f"{table}: period {year} appears twice")
+            index[year] = float(row["index"])
+            if row.get("status", "outturn").strip() == "forecast":
+                forecast.add(year)
+    series = {
+        fiscal: Series(**{k: meta[key][k] for k in Series.__dataclass_fields__})
+        for fiscal, key in ((False, "calendar"), (True, "financial"))
+        if key in meta
+    }
+    return Deflator(
+        currency=meta.get("currency", currency).upper(),
+        index=index,
+        publisher=meta["publisher"],
+        title=meta["title"],
+        licence=meta["licence"],
+        series=series,
+        forecast=frozenset(forecast),
+    )

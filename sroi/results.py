@@ -1,0 +1,306 @@
+"""Result objects: the headline, the breakdowns and the commissioner's ledger.
+
+A :class:`Result` is frozen and holds the kernel's arrays for one draw at the base
+values; every table is derived from them on request, so nothing can drift. Figures
+are kept unrounded; only display rounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .engine import Model, compile_scheme, payback_months
+from .model import VALUE_TYPES, Scheme
+from .scenario import to_dict
+
+__all__ = ["Result", "run", "scheme_hash", "PAYBACK_CONVENTION"]
+
+PAYBACK_CONVENTION = (
+    "discounted; months from the start of year 1; inputs paid at the start of their year, "
+    "value accruing evenly through its year"
+)
+
+
+def scheme_hash(scheme: Scheme) -> str:
+    """SHA-256 of the scheme's canonical content (independent of file layout)."""
+    canonical = json.dumps(to_dict(scheme), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _ratio(a: float, b: float) -> float:
+    if b == 0:
+        return math.nan if a == 0 else math.copysign(math.inf, a)
+    return a / b
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The deterministic SROI of a scheme (one draw of the kernel at base values).
+
+    Attributes
+    ----------
+    scheme, model:
+        What was run.
+    value:
+        ``(outcomes, years)`` impact in real terms at the price base, undiscounted.
+    cost:
+        ``(inputs, years)`` spend, same terms.
+    value_df, cost_df:
+        Discount factors by year for value and for inputs (see the scheme's
+        discounting convention).
+    """
+
+    scheme: Scheme
+    model: Model
+    value: np.ndarray
+    cost: np.ndarray
+    value_df: np.ndarray
+    cost_df: np.ndarray
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    # ---- headline figures ----------------------------------------------------------------
+
+    @cached_property
+    def pv_by_outcome(self) -> np.ndarray:
+        return self.value @ self.value_df
+
+    @cached_property
+    def pv_by_input(self) -> np.ndarray:
+        return self.cost @ self.cost_df
+
+    @property
+    def present_value(self) -> float:
+        """Present value of all outcomes (benefits net of disbenefits)."""
+        return float(self.pv_by_outcome.sum())
+
+    @property
+    def investment(self) -> float:
+        """Present value of all inputs."""
+        return float(self.pv_by_input.sum())
+
+    @property
+    def npv(self) -> float:
+        """Net present value: ``present_value - investment``."""
+        return self.present_value - self.investment
+
+    @property
+    def sroi_ratio(self) -> float:
+        """``present_value / investment`` (``inf`` if nothing is invested)."""
+        return _ratio(self.present_value, self.investment)
+
+    @property
+    def net_sroi_ratio(self) -> float:
+        """``npv / investment``, i.e. the SROI ratio minus 1."""
+        return _ratio(self.npv, self.investment)
+
+    @property
+    def payback_months(self) -> float:
+        """Discounted payback in months (``inf`` if not within the horizon); convention
+        in :data:`PAYBACK_CONVENTION`."""
+        return float(payback_months(self.value.sum(axis=0) * self.value_df, self.cost.sum(axis=0) * self.cost_df))
+
+    # ---- tables --------------------------------------------------------------------------
+
+    @property
+    def by_outcome(self) -> pd.DataFrame:
+        """One row per outcome: who, what, undiscounted total and present value."""
+        s = self.scheme
+        pv = self.pv_by_outcome
+        total = self.present_value
+        return pd.DataFrame({
+            "outcome": [o.id for o in s.outcomes],
+            "stakeholder": [o.stakeholder for o in s.outcomes],
+            "description": [o.outcome for o in s.outcomes],
+            "beneficiary": [o.beneficiary for o in s.outcomes],
+            "value_type": [o.value_type for o in s.outcomes],
+            "undiscounted": self.value.sum(axis=1),
+            "present_value": pv,
+            "share": pv / total if total else np.full(len(pv), np.nan),
+        }).set_index("outcome")
+
+    @property
+    def by_stakeholder(self) -> pd.DataFrame:
+        """Present value by stakeholder, largest first."""
+        df = self.by_outcome.groupby("stakeholder", sort=False)[["undiscounted", "present_value"]].sum()
+        return df.sort_values("present_value", ascending=False)
+
+    @property
+    def by_input(self) -> pd.DataFrame:
+        s = self.scheme
+        return pd.DataFrame({
+            "input": [i.id for i in s.inputs],
+            "description": [i.description for i in s.inputs],
+            "funder": [i.funder for i in s.inputs],
+            "kind": [i.kind for i in s.inputs],
+            "undiscounted": self.cost.sum(axis=1),
+            "present_value": self.pv_by_input,
+        }).set_index("input")
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        """Value and inputs by scheme year, with discount factors and the cumulative net
+        present value."""
+        v, c = self.value.sum(axis=0), self.cost.sum(axis=0)
+        pv_v, pv_c = v * self.value_df, c * self.cost_df
+        return pd.DataFrame({
+            "year": np.arange(1, self.scheme.horizon + 1),
+            "value": v, "inputs": c,
+            "value_discount_factor": self.value_df, "input_discount_factor": self.cost_df,
+            "pv_value": pv_v, "pv_inputs": pv_c,
+            "cumulative_npv": np.cumsum(pv_v - pv_c),
+        }).set_index("year")
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        """The commissioner's ledger: for each budget holder, the present value it
+        receives by value type, what it spent, and its saving per pound of total
+        investment and per pound of its own spend (NaN where it spent nothing)."""
+        s = self.scheme
+        holders: list[str] = []
+        for o in s.outcomes:
+            holders.append(o.beneficiary)
+        for i in s.inputs:
+            holders.append(i.funder)
+        holders = list(dict.fromkeys(holders))
+        rows = []
+        total_inv = self.investment
+        for h in holders:
+            row: dict[str, Any] = {"budget_holder": h, "name": s.holder_name(h)}
+            for vt in VALUE_TYPES:
+                row[vt] = float(sum(pv for o, pv in zip(s.outcomes, self.pv_by_outcome)
+                                    if o.beneficiary == h and o.value_type == vt))
+            row["total_value"] = sum(row[vt] for vt in VALUE_TYPES)
+            row["spend"] = float(sum(pv for i, pv in zip(s.inputs, self.pv_by_input) if i.funder == h))
+            row["value_per_pound_invested"] = _ratio(row["total_value"], total_inv)
+            row["value_per_pound_own_spend"] = row["total_value"] / row["spend"] if row["spend"] else math.nan
+            row["net"] = row["total_value"] - row["spend"]
+            rows.append(row)
+        df = pd.DataFrame(rows).set_index("budget_holder")
+        return df.sort_values("total_value", ascending=False, kind="stable")
+
+    @property
+    def by_value_type(self) -> pd.Series:
+        """Present value by value type (all four types, zeros kept)."""
+        pv = self.by_outcome.groupby("value_type")["present_value"].sum()
+        return pv.reindex(list(VALUE_TYPES), fill_value=0.0)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The headline as a one-column table (unrounded)."""
+        s = self.scheme
+        rows = {
+            "present_value": self.present_value,
+            "investment": self.investment,
+            "npv": self.npv,
+            "sroi_ratio": self.sroi_ratio,
+            "net_sroi_ratio": self.net_sroi_ratio,
+            "payback_months": self.payback_months,
+            "cashable_share": _ratio(float(self.by_value_type["fiscal_cashable"]), self.present_value),
+        }
+        df = pd.DataFrame({"value": rows})
+        df.attrs.update(scheme=s.name, price_base=str(s.price_base), currency=s.currency)
+        return df
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long view: one row per (flow, item, year) with real and discounted amounts.
+
+        ``flow`` is ``"value"`` for outcomes and ``"input"`` for inputs; ``holder`` is the
+        beneficiary (value) or funder (input).
+        """
+        s = self.scheme
+        T = s.horizon
+        years = np.arange(1, T + 1)
+        parts = []
+        for o, row in zip(s.outcomes, self.value):
+            parts.append(pd.DataFrame({
+                "flow": "value", "item": o.id, "stakeholder": o.stakeholder, "holder": o.beneficiary,
+                "value_type": o.value_type, "year": years, "amount": row,
+                "discount_factor": self.value_df, "present_value": row * self.value_df,
+            }))
+        for i, row in zip(s.inputs, self.cost):
+            parts.append(pd.DataFrame({
+                "flow": "input", "item": i.id, "stakeholder": None, "holder": i.funder,
+                "value_type": None, "year": years, "amount": row,
+                "discount_factor": self.cost_df, "present_value": row * self.cost_df,
+            }))
+        return pd.concat(parts, ignore_index=True)
+
+    # ---- machine output -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every headline figure, unrounded, for JSON (``inf``/``NaN`` become ``None``)."""
+
+        def num(x: float) -> float | None:
+            x = float(x)
+            return x if math.isfinite(x) else None
+
+        s = self.scheme
+        ledger = self.ledger
+        return {
+            "scheme": s.name,
+            "currency": s.currency,
+            "price_base": str(s.price_base),
+            "horizon_years": s.horizon,
+            "discounting": {"schedule": s.discounting.schedule, "convention": s.discounting.convention},
+            "present_value": num(self.present_value),
+            "investment": num(self.investment),
+            "npv": num(self.npv),
+            "sroi_ratio": num(self.sroi_ratio),
+            "net_sroi_ratio": num(self.net_sroi_ratio),
+            "payback_months": num(self.payback_months),
+            "payback_convention": PAYBACK_CONVENTION,
+            "by_beneficiary": {
+                h: {"name": r["name"], **{vt: num(r[vt]) for vt in VALUE_TYPES},
+                    "total_value": num(r["total_value"]), "spend": num(r["spend"]),
+                    "value_per_pound_invested": num(r["value_per_pound_invested"]),
+                    "value_per_pound_own_spend": num(r["value_per_pound_own_spend"])}
+                for h, r in ledger.iterrows()
+            },
+            "by_outcome": {o: num(v) for o, v in self.by_outcome["present_value"].items()},
+            "by_stakeholder": {k: num(v) for k, v in self.by_stakeholder["present_value"].items()},
+            "by_year": [{"year": int(y), "pv_value": num(r["pv_value"]), "pv_inputs": num(r["pv_inputs"])}
+                        for y, r in self.by_year.iterrows()],
+            "gaps": list(s.gaps),
+            "provenance": self.provenance,
+        }
+
+    # ---- display -------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        s = self.scheme
+        return (f"<sroi.Result {s.name!r}: SROI {self.sroi_ratio:.2f}:1, PV {s.currency} "
+                f"{self.present_value:,.0f} on inputs {self.investment:,.0f}, {s.price_base} prices, "
+                f"{s.horizon} years, {s.discounting.schedule} discounting ({s.discounting.convention})>")
+
+    def _repr_html_(self) -> str:
+        from .display import result_html  # local: display only
+
+        return result_html(self)
+
+    def print_summary(self, file=None) -> None:
+        """Print the headline table and the ledger."""
+        from .display import result_text
+
+        print(result_text(self), file=file)
+
+
+def run(scheme: Scheme | Model) -> Result:
+    """Run a scheme at its base values and return the :class:`Result`."""
+    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    ev = model.evaluate(model.base)
+    return Result(
+        scheme=model.scheme, model=model,
+        value=ev.value[0], cost=ev.cost[0], value_df=np.asarray(ev.value_df[0]), cost_df=np.asarray(ev.cost_df[0]),
+        provenance={"sroi_version": __version__, "scheme_sha256": scheme_hash(model.scheme), "seed": None,
+                    "draws": 1},
+    )

@@ -1,0 +1,694 @@
+"""Read a TOML scheme file, validate it once, and build the frozen :class:`Scheme`.
+
+Nothing in a scheme file is ever executed: it is parsed with :mod:`tomllib` and
+every field is checked against what is allowed. The first problem found raises a
+:class:`~sroi.errors.ScenarioError` naming the file, the field path (arrays of
+tables are counted from 1, as a reader counts ``[[outcomes]]`` blocks, so
+``outcomes[3].attribution`` is the third outcome) and what is allowed.
+
+The format is documented field by field in ``docs/scheme-format.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import PriceYearError, ScenarioError
+from .model import (
+    BUDGET_HOLDERS,
+    CONFIDENCE_LEVELS,
+    VALUE_TYPES,
+    BudgetHolder,
+    Discounting,
+    Distribution,
+    Evidence,
+    Input,
+    Outcome,
+    Parameter,
+    Proxy,
+    Quantity,
+    Scheme,
+    Source,
+)
+from .prices import Deflator, PriceYear, load_deflator
+
+__all__ = ["load", "loads", "from_dict", "to_dict", "validate", "price_factors", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+MAX_HORIZON = 200
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_INF = math.inf
+
+TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
+            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps")
+TOP_REQUIRED = ("name", "price_base", "horizon", "discounting", "inputs", "outcomes")
+PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note")
+DIST_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+    # kind: (required own keys, optional own keys, needs low and high)
+    "fixed": ((), (), False),
+    "uniform": ((), (), True),
+    "triangular": ((), (), True),
+    "pert": ((), ("lambda",), True),
+    "normal": (("sd",), (), False),
+    "truncnormal": (("sd",), (), True),
+    "lognormal": (("sd",), (), False),
+    "gamma": (("sd",), (), False),
+    "beta": (("sd",), (), False),
+}
+DISCOUNT_KEYS = ("schedule", "rate", "rates", "convention", "source")
+COHORT_KEYS = ("participants", "source")
+SOURCE_KEYS = ("id", "citation", "url", "note")
+HOLDER_KEYS = ("id", "name")
+INPUT_KEYS = ("id", "description", "funder", "amount", "quantity", "unit_cost", "unit", "basis", "kind",
+              "year", "years", "price_year", "source", "note")
+OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy", "start_year", "duration",
+                "drop_off", "deadweight", "displacement", "attribution", "beneficiary", "value_type",
+                "disbenefit", "evidence", "note")
+OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
+                    "value_type")
+PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
+EVIDENCE_KEYS = ("source", "confidence", "note")
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
+    """Read and validate the scheme file at ``path``.
+
+    Raises
+    ------
+    ScenarioError
+        For a missing, unreadable, empty or malformed file, with the field path and
+        what is allowed.
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(name, "", "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(name, "", "is a directory, not a scheme file") from None
+    except OSError as exc:
+        raise ScenarioError(name, "", f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(name, "", f"is not UTF-8 text (byte {exc.start}); a scheme file is TOML in UTF-8") \
+            from None
+    return loads(text, path=name, deflator=deflator)
+
+
+def loads(text: str, *, path: str = "<string>", deflator: Deflator | None = None) -> Scheme:
+    """Validate a scheme given as TOML text; ``path`` names it in messages."""
+    if not text.strip():
+        raise ScenarioError(path, "", "the file is empty; a scheme needs at least "
+                            + ", ".join(TOP_REQUIRED))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.match(msg)
+        if m:
+            raise ScenarioError(path, f"line {m['line']}, column {m['col']}",
+                                f"invalid TOML: {m['msg']}") from None
+        raise ScenarioError(path, "", f"invalid TOML: {msg}") from None
+    return from_dict(data, path=path, deflator=deflator)
+
+
+def from_dict(data: Mapping[str, Any], *, path: str = "<scheme>", deflator: Deflator | None = None) -> Scheme:
+    """Validate a scheme given as a mapping (parsed TOML, or built in Python)."""
+    scheme = _Reader(path).scheme(data)
+    price_factors(scheme, deflator=deflator)  # checks every price year is covered
+    return scheme
+
+
+def validate(scheme: Scheme, *, deflator: Deflator | None = None) -> Scheme:
+    """Check a :class:`Scheme` built in Python exactly as a file would be checked.
+
+    Returns the scheme rebuilt from its own fields (equal to it when valid).
+    """
+    return from_dict(to_dict(scheme), path=scheme.path, deflator=deflator)
+
+
+def price_factors(scheme: Scheme, *, deflator: Deflator | None = None) -> tuple[list[float], list[float]]:
+    """Rebasing multipliers to the scheme's price base for each input and outcome proxy.
+
+    Raises :class:`ScenarioError` naming the field whose price year cannot be rebased.
+    """
+    needed = [(f"inputs[{j}].price_year", inp.price_year) for j, inp in enumerate(scheme.inputs, 1)]
+    needed += [(f"outcomes[{i}].proxy.price_year", o.proxy.price_year) for i, o in enumerate(scheme.outcomes, 1)]
+    if all(y == scheme.price_base for _, y in needed):
+        return [1.0] * len(scheme.inputs), [1.0] * len(scheme.outcomes)
+    if deflator is None:
+        try:
+            deflator = load_deflator(scheme.currency)
+        except PriceYearError as exc:
+            field_path = next(f for f, y in needed if y != scheme.price_base)
+            raise ScenarioError(scheme.path, field_path,
+                                f"differs from price_base {scheme.price_base} but {exc}") from None
+    try:
+        deflator.check(scheme.price_base)
+    except PriceYearError as exc:
+        raise ScenarioError(scheme.path, "price_base", str(exc)) from None
+    factors = []
+    for field_path, year in needed:
+        try:
+            factors.append(deflator.factor(year, scheme.price_base))
+        except PriceYearError as exc:
+            raise ScenarioError(scheme.path, field_path, str(exc)) from None
+    n = len(scheme.inputs)
+    return factors[:n], factors[n:]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Reader:
+    """Walks a parsed scheme, validating as it builds the model objects."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, path: str, message: str) -> ScenarioError:
+        return ScenarioError(self.file, path, message)
+
+    # -- structure ---------------------------------------------------------------------
+
+    def table(self, value: Any, path: str, allowed: Iterable[str], required: Iterable[str] = (),
+              what: str = "a table") -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"must be {what}, got {_type_name(value)}")
+        allowed = tuple(allowed)
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise self.fail(_join(path, key), f"unknown field; {hint}allowed: {', '.join(allowed)}")
+        for key in required:
+            if key not in value:
+                raise self.fail(_join(path, key), "missing; this field is required")
+        return value
+
+    def array_of_tables(self, value: Any, path: str, *, min_items: int = 0) -> list[Mapping[str, Any]]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"must be an array of tables (written [[{path}]]), got {_type_name(value)}")
+        if len(value) < min_items:
+            raise self.fail(path, f"needs at least {min_items} entr{'y' if min_items == 1 else 'ies'}")
+        for k, item in enumerate(value, 1):
+            if not isinstance(item, Mapping):
+                raise self.fail(f"{path}[{k}]", f"must be a table, got {_type_name(item)}")
+        return value
+
+    # -- scalars -----------------------------------------------------------------------
+
+    def string(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+               choices: Mapping[str, str] | Iterable[str] | None = None) -> str | None:
+        here = _join(path, key)
+        if key not in table:
+            if required:
+                raise self.fail(here, "missing; this field is required")
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            raise self.fail(here, f"must be a string, got {_type_name(value)}")
+        if not value.strip():
+            raise self.fail(here, "must not be empty")
+        if choices is not None:
+            options = tuple(choices)
+            if value not in options:
+                close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise self.fail(here, f"'{value}' is not allowed; {hint}allowed: {', '.join(options)}")
+        return value
+
+    def integer(self, value: Any, path: str, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise self.fail(path, f"must be a whole number from {lo} to {hi}, got {_type_name(value)}"
+                                + (f" {value!r}" if isinstance(value, (str, float)) else ""))
+        if not lo <= value <= hi:
+            raise self.fail(path, f"must be a whole number from {lo} to {hi}, got {value}")
+        return value
+
+    def number(self, value: Any, path: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            got = _type_name(value) + (f" {value!r}" if isinstance(value, str) else "")
+            raise self.fail(path, f"must be a number, got {got}")
+        x = float(value)
+        if not math.isfinite(x):
+            raise self.fail(path, f"must be a finite number, got {value}")
+        return x
+
+    def in_range(self, x: float, path: str, lo: float, hi: float, *, lo_open: bool = False, what: str) -> float:
+        if x < lo or x > hi or (lo_open and x == lo):
+            raise self.fail(path, f"{what}, got {_fmt(x)}")
+        return x
+
+    def price_year(self, table: Mapping[str, Any], key: str, path: str, *, default: PriceYear | None = None,
+                   missing: str = "missing; this field is required") -> PriceYear:
+        here = _join(path, key)
+        if key not in table:
+            if default is not None:
+                return default
+            raise self.fail(here, missing)
+        try:
+            return PriceYear.parse(table[key])
+        except PriceYearError as exc:
+            raise self.fail(here, str(exc)) from None
+
+    # -- parameters --------------------------------------------------------------------
+
+    def parameter(self, value: Any, path: str, *, lo: float, hi: float, lo_open: bool = False,
+                  what: str) -> Parameter:
+        """A plain number or ``{base, low, high, distribution, source, assumption, note}``."""
+        if not isinstance(value, Mapping):
+            x = self.in_range(self.number(value, path), path, lo, hi, lo_open=lo_open, what=what)
+            return Parameter(x)
+        t = self.table(value, path, PARAM_KEYS, ("base",), what="a number or a parameter table")
+        base = self.in_range(self.number(t["base"], f"{path}.base"), f"{path}.base", lo, hi,
+                             lo_open=lo_open, what=what)
+        low = high = None
+        if "low" in t:
+            low = self.in_range(self.number(t["low"], f"{path}.low"), f"{path}.low", lo, hi,
+                                lo_open=lo_open, what=what)
+            if low > base:
+                raise self.fail(f"{path}.low", f"must not exceed base ({_fmt(base)}), got {_fmt(low)}")
+        if "high" in t:
+            high = self.in_range(self.number(t["high"], f"{path}.high"), f"{path}.high", lo, hi,
+                                 lo_open=lo_open, what=what)
+            if high < base:
+                raise self.fail(f"{path}.high", f"must not be below base ({_fmt(base)}), got {_fmt(high)}")
+        dist = None
+        if "distribution" in t:
+            dist = self.distribution(t["distribution"], f"{path}.distribution", base, low, high, lo, hi)
+        return Parameter(base, low, high, dist,
+                         self.string(t, "source", path), self.string(t, "assumption", path),
+                         self.string(t, "note", path))
+
+    def distribution(self, value: Any, path: str, base: float, low: float | None, high: float | None,
+                     lo: float, hi: float) -> Distribution:
+        kinds = tuple(DIST_KEYS)
+        if isinstance(value, str):
+            value = {"type": value}
+        t = self.table(value, path, ("type", "sd", "lambda"), ("type",),
+                       what="a distribution name or a table with a type")
+        kind = self.string(t, "type", path, required=True, choices=kinds)
+        required, optional, needs_bounds = DIST_KEYS[kind]
+        for key in t:
+            if key != "type" and key not in required + optional:
+                raise self.fail(f"{path}.{key}", f"not used by a {kind} distribution"
+                                + (f"; it takes {', '.join(required + optional)}" if required + optional
+                                   else "; it takes only the parameter's base, low and high"))
+        params = []
+        for key in required:
+            if key not in t:
+                raise self.fail(f"{path}.{key}", f"missing; a {kind} distribution needs {', '.join(required)}")
+        for key in required + optional:
+            if key in t:
+                x = self.in_range(self.number(t[key], f"{path}.{key}"), f"{path}.{key}", 0, _INF, lo_open=True,
+                                  what="must be greater than 0")
+                params.append((key, x))
+        if needs_bounds and (low is None or high is None):
+            raise self.fail(path, f"a {kind} distribution needs the parameter's low and high")
+        if needs_bounds and low == high and kind != "uniform":
+            pass  # degenerate but valid: all mass at base
+        # The distribution must stay inside the field's valid range.
+        support = {"normal": (-_INF, _INF), "lognormal": (0.0, _INF), "gamma": (0.0, _INF),
+                   "beta": (0.0, 1.0)}.get(kind)
+        if support is not None and (support[0] < lo or support[1] > hi):
+            advice = "use beta, or truncnormal with low and high" if hi <= 1 else \
+                "use lognormal, gamma, or truncnormal with low and high"
+            raise self.fail(f"{path}.type", f"a {kind} distribution can fall outside the allowed range "
+                            f"[{_fmt(lo)}, {_fmt(hi)}]; {advice}")
+        sd = dict(params).get("sd")
+        if kind in ("lognormal", "gamma") and base <= 0:
+            raise self.fail(path, f"a {kind} distribution needs a base (its mean) greater than 0")
+        if kind == "beta":
+            if not 0 < base < 1:
+                raise self.fail(path, "a beta distribution needs a base (its mean) strictly between 0 and 1")
+            if sd is not None and sd * sd >= base * (1 - base):
+                raise self.fail(f"{path}.sd", f"too large for a beta with mean {_fmt(base)}: sd must be below "
+                                f"{_fmt(math.sqrt(base * (1 - base)))}")
+        return Distribution(kind, tuple(params))
+
+    # -- the scheme ----------------------------------------------------------------------
+
+    def scheme(self, data: Any) -> Scheme:
+        top = self.table(data, "", TOP_KEYS, TOP_REQUIRED, what="a TOML document")
+        if "format" in top:
+            self.integer(top["format"], "format", FORMAT_VERSION, FORMAT_VERSION)
+        name = self.string(top, "name", "", required=True)
+        price_base = self.price_year(top, "price_base", "")
+        currency = self.string(top, "currency", "") or "GBP"
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise self.fail("currency", f"must be a three-letter ISO 4217 code such as GBP, got '{currency}'")
+        horizon = self.integer(top["horizon"], "horizon", 1, MAX_HORIZON)
+        sources = self.sources(top.get("sources", []))
+        holders = self.budget_holders(top.get("budget_holders", []))
+        holder_ids = {**BUDGET_HOLDERS, **{h.id: h.name for h in holders}}
+        discounting = self.discounting(top["discounting"], horizon)
+        cohort, cohort_source = self.cohort(top.get("cohort"), horizon)
+        inputs = tuple(self.input(t, f"inputs[{j}]", price_base, horizon, cohort, holder_ids)
+                       for j, t in enumerate(self.array_of_tables(top["inputs"], "inputs", min_items=1), 1))
+        outcomes = tuple(self.outcome(t, f"outcomes[{i}]", horizon, cohort, holder_ids)
+                         for i, t in enumerate(self.array_of_tables(top["outcomes"], "outcomes", min_items=1), 1))
+        seen: dict[str, str] = {}
+        for kind, items in (("inputs", inputs), ("outcomes", outcomes)):
+            for k, item in enumerate(items, 1):
+                here = f"{kind}[{k}].id"
+                if item.id in seen:
+                    raise self.fail(here, f"duplicate id '{item.id}' (also used by {seen[item.id]}); "
+                                    "ids must be unique across inputs and outcomes")
+                seen[item.id] = f"{kind}[{k}]"
+        gaps = top.get("gaps", [])
+        if not isinstance(gaps, list) or not all(isinstance(g, str) and g.strip() for g in gaps):
+            raise self.fail("gaps", "must be an array of non-empty strings, each an evidence gap left open")
+        return Scheme(
+            name=name, price_base=price_base, horizon=horizon, discounting=discounting, inputs=inputs,
+            outcomes=outcomes, currency=currency, place=self.string(top, "place", ""),
+            description=self.string(top, "description", ""), sources=sources, cohort=cohort,
+            cohort_source=cohort_source, budget_holders=holders, gaps=tuple(gaps), path=self.file,
+        )
+
+    def sources(self, value: Any) -> tuple[Source, ...]:
+        out, ids = [], set()
+        for k, t in enumerate(self.array_of_tables(value, "sources"), 1):
+            here = f"sources[{k}]"
+            self.table(t, here, SOURCE_KEYS, ("id", "citation"))
+            sid = self.ident(t, here)
+            if sid in ids:
+                raise self.fail(f"{here}.id", f"duplicate source id '{sid}'")
+            ids.add(sid)
+            out.append(Source(sid, self.string(t, "citation", here, required=True),
+                              self.string(t, "url", here), self.string(t, "note", here)))
+        return tuple(out)
+
+    def budget_holders(self, value: Any) -> tuple[BudgetHolder, ...]:
+        out, ids = [], set()
+        for k, t in enumerate(self.array_of_tables(value, "budget_holders"), 1):
+            here = f"budget_holders[{k}]"
+            self.table(t, here, HOLDER_KEYS, HOLDER_KEYS)
+            hid = self.ident(t, here)
+            if hid in BUDGET_HOLDERS:
+                raise self.fail(f"{here}.id", f"'{hid}' is a built-in budget holder; declare only new ones")
+            if hid in ids:
+                raise self.fail(f"{here}.id", f"duplicate budget holder id '{hid}'")
+            ids.add(hid)
+            out.append(BudgetHolder(hid, self.string(t, "name", here, required=True)))
+        return tuple(out)
+
+    def ident(self, t: Mapping[str, Any], path: str) -> str:
+        value = self.string(t, "id", path, required=True)
+        if not _ID.match(value):
+            raise self.fail(f"{path}.id", f"'{value}' is not a valid id: use lower-case letters, digits and "
+                            "underscores, starting with a letter")
+        return value
+
+    def discounting(self, value: Any, horizon: int) -> Discounting:
+        path = "discounting"
+        t = self.table(value, path, DISCOUNT_KEYS, ())
+        if "convention" not in t:
+            raise self.fail(f"{path}.convention", "missing; name the timing convention: 'sroi_guide' (year 1 "
+                            "discounted once) or 'green_book' (year 1 is year 0, the present)")
+        convention = self.string(t, "convention", path, choices=("sroi_guide", "green_book"))
+        schedule = self.string(t, "schedule", path, choices=("green_book", "constant", "custom")) or "green_book"
+        rate = rates = None
+        if schedule == "constant":
+            if "rate" not in t:
+                raise self.fail(f"{path}.rate", "missing; a constant schedule needs a rate such as 0.035")
+            rate = self.parameter(t["rate"], f"{path}.rate", lo=0.0, hi=1.0,
+                                  what="must be a rate from 0 to 1 (0.035 is 3.5%)")
+        elif "rate" in t:
+            raise self.fail(f"{path}.rate", f"only used with schedule = 'constant' (schedule is '{schedule}')")
+        if schedule == "custom":
+            if "rates" not in t:
+                raise self.fail(f"{path}.rates", "missing; a custom schedule needs one rate for each year")
+            raw = t["rates"]
+            if not isinstance(raw, list):
+                raise self.fail(f"{path}.rates", f"must be an array of rates, got {_type_name(raw)}")
+            if len(raw) < horizon:
+                raise self.fail(f"{path}.rates", f"needs a rate for each of the {horizon} years of the horizon, "
+                                f"got {len(raw)}")
+            rates = tuple(self.in_range(self.number(r, f"{path}.rates[{k}]"), f"{path}.rates[{k}]", 0.0, 1.0,
+                                        what="must be a rate from 0 to 1")
+                          for k, r in enumerate(raw, 1))
+        elif "rates" in t:
+            raise self.fail(f"{path}.rates", f"only used with schedule = 'custom' (schedule is '{schedule}')")
+        return Discounting(convention, schedule, rate, rates, self.string(t, "source", path))
+
+    def cohort(self, value: Any, horizon: int) -> tuple[tuple[Parameter, ...], str | None]:
+        if value is None:
+            return (), None
+        t = self.table(value, "cohort", COHORT_KEYS, ("participants",))
+        raw = t["participants"]
+        if not isinstance(raw, list) or not raw:
+            raise self.fail("cohort.participants", "must be a non-empty array: participants joining in year 1, "
+                            "year 2, ...")
+        if len(raw) > horizon:
+            raise self.fail("cohort.participants", f"has {len(raw)} years but the horizon is {horizon}")
+        people = tuple(self.parameter(v, f"cohort.participants[{y}]", lo=0.0, hi=_INF,
+                                      what="must not be negative") for y, v in enumerate(raw, 1))
+        return people, self.string(t, "source", "cohort")
+
+    def years(self, t: Mapping[str, Any], path: str, horizon: int, default: tuple[int, ...]) -> tuple[int, ...]:
+        if "year" in t and "years" in t:
+            raise self.fail(f"{path}.years", "give either year (one-off) or years (recurring), not both")
+        if "year" in t:
+            return (self.integer(t["year"], f"{path}.year", 1, horizon),)
+        if "years" not in t:
+            return default
+        raw = t["years"]
+        here = f"{path}.years"
+        if isinstance(raw, Mapping):
+            r = self.table(raw, here, ("from", "to"), ("from", "to"), what="an array of years or {from, to}")
+            first = self.integer(r["from"], f"{here}.from", 1, horizon)
+            last = self.integer(r["to"], f"{here}.to", 1, horizon)
+            if last < first:
+                raise self.fail(f"{here}.to", f"must not be before from ({first}), got {last}")
+            return tuple(range(first, last + 1))
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(here, f"must be a non-empty array of years or a table {{from, to}}, "
+                            f"got {_type_name(raw)}")
+        ys = tuple(self.integer(y, f"{here}[{k}]", 1, horizon) for k, y in enumerate(raw, 1))
+        if len(set(ys)) != len(ys):
+            raise self.fail(here, "lists a year twice")
+        return tuple(sorted(ys))
+
+    def input(self, t: Mapping[str, Any], path: str, price_base: PriceYear, horizon: int,
+              cohort: tuple[Parameter, ...], holders: Mapping[str, str]) -> Input:
+        self.table(t, path, INPUT_KEYS, ("id", "description", "funder"))
+        iid = self.ident(t, path)
+        funder = self.string(t, "funder", path, required=True, choices=holders)
+        basis = self.string(t, "basis", path, choices=("total", "per_participant")) or "total"
+        kind = self.string(t, "kind", path, choices=("cash", "in_kind", "volunteer_time")) or "cash"
+        if basis == "per_participant" and not cohort:
+            raise self.fail(f"{path}.basis", "per_participant needs [cohort] participants")
+        default_years = tuple(range(1, len(cohort) + 1)) if basis == "per_participant" else (1,)
+        years = self.years(t, path, horizon, default_years)
+        money = dict(lo=0.0, hi=_INF, what="must not be negative")
+        amount = quantity = unit_cost = None
+        if "amount" in t:
+            if "quantity" in t or "unit_cost" in t:
+                raise self.fail(f"{path}.amount", "give either amount, or quantity and unit_cost, not both")
+            amount = self.parameter(t["amount"], f"{path}.amount", **money)
+        else:
+            if "quantity" not in t or "unit_cost" not in t:
+                missing = "unit_cost" if "quantity" in t else "quantity" if "unit_cost" in t else "amount"
+                raise self.fail(f"{path}.{missing}", "missing; an input needs an amount, or a quantity and a "
+                                "unit_cost")
+            quantity = self.parameter(t["quantity"], f"{path}.quantity", **money)
+            unit_cost = self.parameter(t["unit_cost"], f"{path}.unit_cost", **money)
+        return Input(
+            id=iid, description=self.string(t, "description", path, required=True), funder=funder,
+            years=years, price_year=self.price_year(t, "price_year", path, default=price_base),
+            amount=amount, quantity=quantity, unit_cost=unit_cost, unit=self.string(t, "unit", path),
+            basis=basis, kind=kind, source=self.string(t, "source", path), note=self.string(t, "note", path),
+        )
+
+    def quantity(self, value: Any, path: str, cohort: tuple[Parameter, ...]) -> Quantity:
+        count = dict(lo=0.0, hi=_INF, what="must not be negative")
+        rate = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
+        if not isinstance(value, Mapping):
+            return Quantity("count", count=self.parameter(value, path, **count))
+        t = self.table(value, path, ("count", "rate", "engagement", "success"), (),
+                       what="a number or a table with count, rate, or engagement and success")
+        keys = set(t)
+        if keys == {"count"}:
+            return Quantity("count", count=self.parameter(t["count"], f"{path}.count", **count))
+        forms = "give exactly one of: count; rate (of each year's participants); engagement and success"
+        if keys == {"rate"}:
+            q = Quantity("rate", rate=self.parameter(t["rate"], f"{path}.rate", **rate))
+        elif keys == {"engagement", "success"}:
+            q = Quantity("engagement_success",
+                         engagement=self.parameter(t["engagement"], f"{path}.engagement", **rate),
+                         success=self.parameter(t["success"], f"{path}.success", **rate))
+        else:
+            raise self.fail(path, forms)
+        if not cohort:
+            raise self.fail(path, f"a {'rate' if q.kind == 'rate' else 'engagement and success'} quantity is "
+                            "applied to participants, so the scheme needs [cohort] participants")
+        return q
+
+    def proxy(self, value: Any, path: str) -> Proxy:
+        t = self.table(value, path, PROXY_KEYS, ("value", "unit"))
+        if "price_year" not in t:
+            raise self.fail(f"{path}.price_year", "missing; every financial proxy needs the year its value is "
+                            "priced in (e.g. 2019 or '2019-20')")
+        if "source" not in t:
+            raise self.fail(f"{path}.source", "missing; every financial proxy needs a source (publication, "
+                            "table or page)")
+        return Proxy(
+            value=self.parameter(t["value"], f"{path}.value", lo=0.0, hi=_INF,
+                                 what="must not be negative (mark a negative outcome with disbenefit = true)"),
+            unit=self.string(t, "unit", path, required=True),
+            price_year=self.price_year(t, "price_year", path),
+            source=self.string(t, "source", path, required=True),
+            url=self.string(t, "url", path), description=self.string(t, "description", path),
+        )
+
+    def outcome(self, t: Mapping[str, Any], path: str, horizon: int, cohort: tuple[Parameter, ...],
+                holders: Mapping[str, str]) -> Outcome:
+        self.table(t, path, OUTCOME_KEYS, OUTCOME_REQUIRED)
+        oid = self.ident(t, path)
+        rate = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
+
+        def rate_field(key: str) -> Parameter:
+            return self.parameter(t[key], f"{path}.{key}", **rate) if key in t else Parameter(0.0)
+
+        start = self.integer(t["start_year"], f"{path}.start_year", 1, horizon) if "start_year" in t else 1
+        evidence = Evidence()
+        if "evidence" in t:
+            e = self.table(t["evidence"], f"{path}.evidence", EVIDENCE_KEYS)
+            evidence = Evidence(self.string(e, "source", f"{path}.evidence"),
+                                self.string(e, "confidence", f"{path}.evidence", choices=CONFIDENCE_LEVELS),
+                                self.string(e, "note", f"{path}.evidence"))
+        disbenefit = t.get("disbenefit", False)
+        if not isinstance(disbenefit, bool):
+            raise self.fail(f"{path}.disbenefit", f"must be true or false, got {_type_name(disbenefit)}")
+        return Outcome(
+            id=oid,
+            stakeholder=self.string(t, "stakeholder", path, required=True),
+            outcome=self.string(t, "outcome", path, required=True),
+            indicator=self.string(t, "indicator", path),
+            quantity=self.quantity(t["quantity"], f"{path}.quantity", cohort),
+            proxy=self.proxy(t["proxy"], f"{path}.proxy"),
+            start_year=start,
+            duration=self.parameter(t["duration"], f"{path}.duration", lo=0.0, hi=_INF, lo_open=True,
+                                    what="must be a number of years greater than 0"),
+            drop_off=rate_field("drop_off"),
+            deadweight=rate_field("deadweight"),
+            displacement=rate_field("displacement"),
+            attribution=rate_field("attribution"),
+            beneficiary=self.string(t, "beneficiary", path, required=True, choices=holders),
+            value_type=self.string(t, "value_type", path, required=True, choices=VALUE_TYPES),
+            disbenefit=disbenefit,
+            evidence=evidence,
+            note=self.string(t, "note", path),
+        )
+
+
+# --------------------------------------------------------------------------- back to a mapping
+
+
+def _param_out(p: Parameter) -> float | dict[str, Any]:
+    if p.is_plain:
+        return p.base
+    out: dict[str, Any] = {"base": p.base}
+    for key in ("low", "high"):
+        if getattr(p, key) is not None:
+            out[key] = getattr(p, key)
+    if p.distribution is not None:
+        out["distribution"] = {"type": p.distribution.kind, **dict(p.distribution.params)}
+    for key in ("source", "assumption", "note"):
+        if getattr(p, key) is not None:
+            out[key] = getattr(p, key)
+    return out
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def to_dict(scheme: Scheme) -> dict[str, Any]:
+    """The scheme as a mapping in the file format: ``from_dict(to_dict(s)) == s``."""
+    d = scheme.discounting
+    out: dict[str, Any] = _drop_none({
+        "format": FORMAT_VERSION, "name": scheme.name, "place": scheme.place,
+        "description": scheme.description, "price_base": scheme.price_base.to_toml(),
+        "currency": scheme.currency, "horizon": scheme.horizon,
+    })
+    if scheme.gaps:
+        out["gaps"] = list(scheme.gaps)
+    if scheme.sources:
+        out["sources"] = [_drop_none({f.name: getattr(s, f.name) for f in fields(s)}) for s in scheme.sources]
+    if scheme.budget_holders:
+        out["budget_holders"] = [{"id": h.id, "name": h.name} for h in scheme.budget_holders]
+    out["discounting"] = _drop_none({
+        "convention": d.convention, "schedule": d.schedule,
+        "rate": _param_out(d.rate) if d.rate is not None else None,
+        "rates": list(d.rates) if d.rates is not None else None, "source": d.source,
+    })
+    if scheme.cohort:
+        out["cohort"] = _drop_none({"participants": [_param_out(p) for p in scheme.cohort],
+                                    "source": scheme.cohort_source})
+    out["inputs"] = [_drop_none({
+        "id": i.id, "description": i.description, "funder": i.funder,
+        **{name: _param_out(p) for name, p in i.parts()},
+        "unit": i.unit, "basis": i.basis, "kind": i.kind, "years": list(i.years),
+        "price_year": i.price_year.to_toml(), "source": i.source, "note": i.note,
+    }) for i in scheme.inputs]
+    outcomes = []
+    for o in scheme.outcomes:
+        q = o.quantity
+        quantity = {name: _param_out(p) for name, p in q.parts()}
+        outcomes.append(_drop_none({
+            "id": o.id, "stakeholder": o.stakeholder, "outcome": o.outcome, "indicator": o.indicator,
+            "quantity": quantity,
+            "proxy": _drop_none({"value": _param_out(o.proxy.value), "unit": o.proxy.unit,
+                                 "price_year": o.proxy.price_year.to_toml(), "source": o.proxy.source,
+                                 "url": o.proxy.url, "description": o.proxy.description}),
+            "start_year": o.start_year, "duration": _param_out(o.duration),
+            "drop_off": _param_out(o.drop_off), "deadweight": _param_out(o.deadweight),
+            "displacement": _param_out(o.displacement), "attribution": _param_out(o.attribution),
+            "beneficiary": o.beneficiary, "value_type": o.value_type, "disbenefit": o.disbenefit,
+            "evidence": _drop_none({"source": o.evidence.source, "confidence": o.evidence.confidence,
+                                    "note": o.evidence.note}) or None,
+            "note": o.note,
+        }))
+    out["outcomes"] = outcomes
+    return out
