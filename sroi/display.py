@@ -59,8 +59,9 @@ def _headline(result: "Result") -> list[tuple[str, str]]:
 
 def _ledger_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
     cur = result.scheme.currency
+    sym = SYMBOLS.get(cur, cur + " ")
     headers = ["budget holder"] + [TYPE_LABELS[t] for t in VALUE_TYPES] + [
-        "total value", "spent", "per £ invested", "per £ own spend"]
+        "total value", "spent", f"per {sym.strip()} invested", f"per {sym.strip()} own spend"]
     rows = []
     for hid, r in result.ledger.iterrows():
         rows.append([hid] + [money(r[t], cur) for t in VALUE_TYPES] + [

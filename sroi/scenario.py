@@ -38,7 +38,7 @@ from .model import (
 )
 from .prices import Deflator, PriceYear, load_deflator
 
-__all__ = ["load", "loads", "from_dict", "to_dict", "validate", "price_factors", "FORMAT_VERSION"]
+__all__ = ["load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "price_factors", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 MAX_HORIZON = 200
@@ -214,7 +214,7 @@ class _Reader:
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.65)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 raise self.fail(_join(path, key), f"unknown field; {hint}allowed: {', '.join(allowed)}")
         for key in required:
@@ -249,7 +249,7 @@ class _Reader:
         if choices is not None:
             options = tuple(choices)
             if value not in options:
-                close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(value, options, n=1, cutoff=0.65)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 raise self.fail(here, f"'{value}' is not allowed; {hint}allowed: {', '.join(options)}")
         return value
@@ -692,3 +692,18 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
         }))
     out["outcomes"] = outcomes
     return out
+
+
+def dumps(scheme: Scheme) -> str:
+    """The scheme as TOML text in the file format (``loads(dumps(s)) == s``)."""
+    import tomli_w
+
+    return tomli_w.dumps(to_dict(scheme), multiline_strings=True)
+
+
+def save(scheme: Scheme, path: str | Path, *, force: bool = False) -> Path:
+    """Write the scheme to ``path`` as TOML, atomically; refuses to overwrite an
+    existing file unless ``force`` is true."""
+    from .fileio import atomic_write
+
+    return atomic_write(path, dumps(scheme), force=force)
