@@ -42,9 +42,10 @@ __all__ = [
 Convention = Literal["sroi_guide", "green_book"]
 CONVENTIONS: tuple[str, ...] = ("sroi_guide", "green_book")
 
-#: (last period of the band, rate). HM Treasury Green Book (2022), Annex A6 table of
-#: long-term discount rates: 3.5% for years 0-30, 3.0% for 31-75, 2.5% for 76-125,
-#: 2.0% for 126-200, 1.5% for 201-300, 1.0% for 301 and beyond.
+#: (last period of the band, rate). HM Treasury, The Green Book, Annex 6, Table 6.1
+#: "The declining long term discount rate": 3.5% for years 0-30, 3.0% for 31-75, 2.5%
+#: for 76-125, 2.0% for 126-200, 1.5% for 201-300, 1.0% for 301+ (the same schedule
+#: is listed in shared/EVIDENCE.md for the current edition).
 GREEN_BOOK_BANDS: tuple[tuple[float, float], ...] = (
     (30, 0.035),
     (75, 0.030),

@@ -1,0 +1,64 @@
+"""The command line: text and JSON output, safe writes, validation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sroi.cli import main
+
+from .conftest import ROOT, SCHEMES
+
+FNP = str(ROOT / "scenarios/family_nurse_partnership.toml")
+
+
+def test_run_text(capsys):
+    assert main(["run", FNP]) == 0
+    out = capsys.readouterr().out
+    for text in ("Headline", "SROI ratio", "Who pays, who saves", "la_public_health", "Evidence gaps left open"):
+        assert text in out
+
+
+def test_run_json_keys(capsys):
+    assert main(["run", str(SCHEMES / "hand_worked.toml"), "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["present_value"] == pytest.approx(152215.00780800526, rel=1e-12)
+    assert d["sroi_ratio"] == pytest.approx(1.5221500780800526, rel=1e-12)
+    assert set(d) >= {"present_value", "investment", "npv", "sroi_ratio", "net_sroi_ratio", "payback_months",
+                      "by_beneficiary"}
+
+
+def test_same_input_same_bytes(capsys):
+    main(["run", FNP, "--format", "json"])
+    first = capsys.readouterr().out
+    main(["run", FNP, "--format", "json"])
+    assert capsys.readouterr().out == first
+
+
+def test_output_file_is_never_overwritten_without_force(tmp_path, capsys):
+    out = tmp_path / "result.json"
+    assert main(["run", FNP, "--format", "json", "-o", str(out)]) == 0
+    first = out.read_text()
+    out.write_text("user's own notes")
+    assert main(["run", FNP, "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"{out}: already exists; pass --force to overwrite it\n"
+    assert out.read_text() == "user's own notes"
+    assert main(["run", FNP, "--format", "json", "-o", str(out), "--force"]) == 0
+    assert out.read_text() == first
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary files left
+
+
+def test_validate_several_files(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("")
+    assert main(["validate", FNP, str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert "valid (2 outcomes, 1 inputs" in out
+    assert err.startswith(f"{bad}: the file is empty")
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
