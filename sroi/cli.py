@@ -14,6 +14,7 @@ from typing import Sequence
 from . import __version__
 from .errors import PriceYearError, ScenarioError
 from .fileio import OutputExistsError, atomic_write
+from .proxies import AREAS
 
 EXIT_BAD_INPUT = 2
 
@@ -31,6 +32,19 @@ def _parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check a scheme file and say what is wrong")
     val.add_argument("files", nargs="+", help="scheme files (TOML)")
+
+    prx = sub.add_parser("proxies", help="list, search and show financial proxies with their provenance")
+    prx.add_argument("--table", action="append", default=[], metavar="CSV",
+                     help="a local proxy table to load beside the bundled one (repeatable)")
+    psub = prx.add_subparsers(dest="proxies_command", required=True, metavar="ACTION")
+    pl = psub.add_parser("list", help="list proxies, optionally of one area")
+    pl.add_argument("--area", choices=AREAS)
+    ps = psub.add_parser("search", help="find proxies whose id, description, unit or source match every word")
+    ps.add_argument("query")
+    ps.add_argument("--area", choices=AREAS)
+    pw = psub.add_parser("show", help="show one proxy with its provenance and its rebased value")
+    pw.add_argument("id")
+    pw.add_argument("--year", help="price year to rebase to, e.g. 2024-25 or 2024")
     return p
 
 
@@ -72,11 +86,62 @@ def _validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _proxy_lines(records) -> str:
+    from .display import money
+
+    if not records:
+        return "no proxies found"
+    w = max(len(r.id) for r in records)
+    return "\n".join(f"{r.id.ljust(w)}  {money(r.value, r.currency, 2):>13} {r.unit} ({r.price_year} prices)  "
+                     f"{r.description}" for r in records)
+
+
+def _proxies(args: argparse.Namespace) -> int:
+    from .display import money
+    from .prices import load_deflator
+    from .proxies import ProxyLibrary
+
+    lib = ProxyLibrary.load(args.table)
+    for clash in lib.clashes:
+        print(f"note: {clash}", file=sys.stderr)
+    if args.proxies_command == "list":
+        print(_proxy_lines(sorted((r for r in lib if not args.area or r.area == args.area), key=lambda r: r.id)))
+        return 0
+    if args.proxies_command == "search":
+        print(_proxy_lines(lib.search(args.query, area=args.area)))
+        return 0
+    try:
+        r = lib.get(args.id)
+    except KeyError as exc:
+        print(f"sroi proxies show: {exc.args[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = [("id", r.id), ("description", r.description), ("area", r.area),
+            ("value", f"{money(r.value, r.currency, 2)} {r.unit} ({r.price_year} prices)")]
+    if args.year:
+        deflator = load_deflator(r.currency)
+        try:
+            rows.append((f"in {args.year} prices",
+                         f"{money(r.rebased(args.year, deflator), r.currency, 2)} {r.unit} (x "
+                         f"{deflator.factor(r.price_year, args.year):.6f}, {deflator.title})"))
+        except PriceYearError as exc:
+            print(f"sroi proxies show: --year {args.year}: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    rows += [("value type", r.value_type), ("agency", r.agency), ("cashable", r.cashable),
+             ("source", r.source), ("table or page", r.table_or_page), ("url", r.url), ("licence", r.licence),
+             ("verification", r.verification), ("confidence", r.confidence), ("checked", r.checked),
+             ("notes", r.notes or "-"), ("table", r.table)]
+    w = max(len(k) for k, _ in rows)
+    print("\n".join(f"{k.ljust(w)}  {v}" for k, v in rows))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "proxies":
+            return _proxies(args)
         return _validate(args)
     except (ScenarioError, PriceYearError, OutputExistsError) as exc:
         print(exc, file=sys.stderr)

@@ -18,12 +18,12 @@ TYPE_LABELS = {"fiscal_cashable": "cashable", "fiscal_non_cashable": "non-cashab
                "economic": "economic", "social": "social"}
 
 
-def money(x: float, currency: str = "GBP") -> str:
+def money(x: float, currency: str = "GBP", digits: int = 0) -> str:
     if not math.isfinite(x):
         return "n/a"
     sym = SYMBOLS.get(currency, currency + " ")
     sign = "-" if x < 0 else ""
-    return f"{sign}{sym}{abs(x):,.0f}"
+    return f"{sign}{sym}{abs(x):,.{digits}f}"
 
 
 def ratio_text(x: float, digits: int = 2) -> str:

@@ -128,6 +128,7 @@ class Proxy:
     source: str
     url: str | None = None
     description: str | None = None
+    ref: str | None = None  # id in the proxy library, when the value came from there
 
 
 QuantityKind = Literal["count", "rate", "engagement_success"]
@@ -277,7 +278,9 @@ class Scheme:
     cohort_source: str | None = None
     budget_holders: tuple[BudgetHolder, ...] = ()
     gaps: tuple[str, ...] = ()
+    proxy_tables: tuple[str, ...] = ()
     path: str = field(default="<scheme>", compare=False)
+    notices: tuple[str, ...] = field(default=(), compare=False)
 
     def holder_name(self, holder_id: str) -> str:
         for h in self.budget_holders:

@@ -47,7 +47,7 @@ _TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col
 _INF = math.inf
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
-            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps")
+            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables")
 TOP_REQUIRED = ("name", "price_base", "horizon", "discounting", "inputs", "outcomes")
 PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note")
 DIST_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
@@ -74,6 +74,7 @@ OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy"
 OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
                     "value_type")
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
+PROXY_REF_KEYS = ("id", "low", "high", "distribution", "assumption", "note")
 EVIDENCE_KEYS = ("source", "confidence", "note")
 
 
@@ -201,6 +202,16 @@ class _Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.tables: tuple[str, ...] = ()
+        self._library = None
+
+    def library(self):
+        if self._library is None:
+            from .proxies import load_library
+
+            folder = Path(self.file).parent if not self.file.startswith("<") else Path(".")
+            self._library = load_library([folder / t for t in self.tables])
+        return self._library
 
     def fail(self, path: str, message: str) -> ScenarioError:
         return ScenarioError(self.file, path, message)
@@ -378,6 +389,8 @@ class _Reader:
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise self.fail("currency", f"must be a three-letter ISO 4217 code such as GBP, got '{currency}'")
         horizon = self.integer(top["horizon"], "horizon", 1, MAX_HORIZON)
+        self.tables = self.proxy_tables(top.get("proxy_tables", []))
+        self.currency = currency
         sources = self.sources(top.get("sources", []))
         holders = self.budget_holders(top.get("budget_holders", []))
         holder_ids = {**BUDGET_HOLDERS, **{h.id: h.name for h in holders}}
@@ -402,8 +415,20 @@ class _Reader:
             name=name, price_base=price_base, horizon=horizon, discounting=discounting, inputs=inputs,
             outcomes=outcomes, currency=currency, place=self.string(top, "place", ""),
             description=self.string(top, "description", ""), sources=sources, cohort=cohort,
-            cohort_source=cohort_source, budget_holders=holders, gaps=tuple(gaps), path=self.file,
+            cohort_source=cohort_source, budget_holders=holders, gaps=tuple(gaps), proxy_tables=self.tables,
+            path=self.file,
+            notices=tuple(str(c) for c in self.library().clashes) if self.tables else (),
         )
+
+    def proxy_tables(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail("proxy_tables", "must be an array of file names (CSV proxy tables, relative to this "
+                            "scheme file)")
+        folder = Path(self.file).parent if not self.file.startswith("<") else Path(".")
+        for k, name in enumerate(value, 1):
+            if not (folder / name).is_file():
+                raise self.fail(f"proxy_tables[{k}]", f"no such proxy table '{name}' (looked in {folder})")
+        return tuple(value)
 
     def sources(self, value: Any) -> tuple[Source, ...]:
         out, ids = [], set()
@@ -565,7 +590,10 @@ class _Reader:
         return q
 
     def proxy(self, value: Any, path: str) -> Proxy:
-        t = self.table(value, path, PROXY_KEYS, ("value", "unit"))
+        if isinstance(value, str) or (isinstance(value, Mapping) and "id" in value):
+            return self.proxy_ref(value, path)
+        t = self.table(value, path, PROXY_KEYS, ("value", "unit"),
+                       what="a table (value, unit, price_year, source) or a proxy library id")
         if "price_year" not in t:
             raise self.fail(f"{path}.price_year", "missing; every financial proxy needs the year its value is "
                             "priced in (e.g. 2019 or '2019-20')")
@@ -580,6 +608,25 @@ class _Reader:
             source=self.string(t, "source", path, required=True),
             url=self.string(t, "url", path), description=self.string(t, "description", path),
         )
+
+    def proxy_ref(self, value: Any, path: str) -> Proxy:
+        """``"nhs.ae_attendance"`` or ``{ id = "...", low = ..., high = ..., ... }``."""
+        extras: dict[str, Any] = {}
+        if isinstance(value, Mapping):
+            t = self.table(value, path, PROXY_REF_KEYS, ("id",))
+            pid = self.string(t, "id", path, required=True)
+            extras = {k: v for k, v in t.items() if k != "id"}
+        else:
+            pid = value
+        try:
+            rec = self.library().get(pid)
+        except KeyError as exc:
+            raise self.fail(path, exc.args[0]) from None
+        if rec.currency != self.currency:
+            raise self.fail(path, f"proxy '{pid}' is in {rec.currency} but the scheme's currency is {self.currency}")
+        param = self.parameter({"base": rec.value, **extras}, path, lo=0.0, hi=_INF, what="must not be negative")
+        return Proxy(value=param, unit=rec.unit, price_year=rec.price_year, source=rec.citation, url=rec.url,
+                     description=rec.description, ref=pid)
 
     def outcome(self, t: Mapping[str, Any], path: str, horizon: int, cohort: tuple[Parameter, ...],
                 holders: Mapping[str, str]) -> Outcome:
@@ -644,6 +691,17 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
+def _proxy_out(p: Proxy) -> str | dict[str, Any]:
+    if p.ref is not None:
+        extras = _param_out(p.value)
+        if not isinstance(extras, dict):
+            return p.ref
+        extras.pop("base")
+        return {"id": p.ref, **extras}
+    return _drop_none({"value": _param_out(p.value), "unit": p.unit, "price_year": p.price_year.to_toml(),
+                       "source": p.source, "url": p.url, "description": p.description})
+
+
 def to_dict(scheme: Scheme) -> dict[str, Any]:
     """The scheme as a mapping in the file format: ``from_dict(to_dict(s)) == s``."""
     d = scheme.discounting
@@ -654,6 +712,8 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
     })
     if scheme.gaps:
         out["gaps"] = list(scheme.gaps)
+    if scheme.proxy_tables:
+        out["proxy_tables"] = list(scheme.proxy_tables)
     if scheme.sources:
         out["sources"] = [_drop_none({f.name: getattr(s, f.name) for f in fields(s)}) for s in scheme.sources]
     if scheme.budget_holders:
@@ -679,9 +739,7 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
         outcomes.append(_drop_none({
             "id": o.id, "stakeholder": o.stakeholder, "outcome": o.outcome, "indicator": o.indicator,
             "quantity": quantity,
-            "proxy": _drop_none({"value": _param_out(o.proxy.value), "unit": o.proxy.unit,
-                                 "price_year": o.proxy.price_year.to_toml(), "source": o.proxy.source,
-                                 "url": o.proxy.url, "description": o.proxy.description}),
+            "proxy": _proxy_out(o.proxy),
             "start_year": o.start_year, "duration": _param_out(o.duration),
             "drop_off": _param_out(o.drop_off), "deadweight": _param_out(o.deadweight),
             "displacement": _param_out(o.displacement), "attribution": _param_out(o.attribution),
