@@ -21,9 +21,10 @@ from .model import Scheme  # noqa: E402
 from .prices import PriceYear, load_deflator  # noqa: E402
 from .scenario import dumps, from_dict, load, loads, save, to_dict, validate  # noqa: E402
 from .engine import Model, compile_scheme  # noqa: E402
+from .proxies import ProxyLibrary, load_library  # noqa: E402
 from .results import Result, run  # noqa: E402
 
 __all__ = [
     "__version__", "ScenarioError", "PriceYearError", "Scheme", "PriceYear", "load_deflator",
-    "load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "Model", "compile_scheme", "Result", "run",
+    "load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "Model", "compile_scheme", "Result", "run", "ProxyLibrary", "load_library",
 ]
