@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     pw = psub.add_parser("show", help="show one proxy with its provenance and its rebased value")
     pw.add_argument("id")
     pw.add_argument("--year", help="price year to rebase to, e.g. 2024-25 or 2024")
+
+    from . import cli_excel
+
+    cli_excel.register(sub)
     return p
 
 
@@ -142,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "proxies":
             return _proxies(args)
+        if args.command in ("export", "import"):
+            from . import cli_excel
+
+            return cli_excel.handle(args)
         return _validate(args)
     except (ScenarioError, PriceYearError, OutputExistsError) as exc:
         print(exc, file=sys.stderr)
