@@ -25,6 +25,7 @@ __all__ = [
     "Discounting",
     "Source",
     "BudgetHolder",
+    "NamedScenario",
     "Scheme",
     "ParameterRef",
     "BUDGET_HOLDERS",
@@ -242,6 +243,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class NamedScenario:
+    """A named set of parameter overrides ("conservative", "English trial evidence")."""
+
+    name: str
+    overrides: tuple[tuple[str, float], ...]
+    description: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class BudgetHolder:
     id: str
     name: str
@@ -279,6 +290,7 @@ class Scheme:
     budget_holders: tuple[BudgetHolder, ...] = ()
     gaps: tuple[str, ...] = ()
     proxy_tables: tuple[str, ...] = ()
+    scenarios: tuple[NamedScenario, ...] = ()
     path: str = field(default="<scheme>", compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False)
 

@@ -26,6 +26,7 @@ from .model import (
     VALUE_TYPES,
     BudgetHolder,
     Discounting,
+    NamedScenario,
     Distribution,
     Evidence,
     Input,
@@ -47,7 +48,7 @@ _TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col
 _INF = math.inf
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
-            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables")
+            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios")
 TOP_REQUIRED = ("name", "price_base", "horizon", "discounting", "inputs", "outcomes")
 PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note")
 DIST_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
@@ -76,6 +77,7 @@ OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "durati
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
 PROXY_REF_KEYS = ("id", "low", "high", "distribution", "assumption", "note")
 EVIDENCE_KEYS = ("source", "confidence", "note")
+SCENARIO_KEYS = ("name", "description", "source", "set")
 
 
 # --------------------------------------------------------------------------- entry points
@@ -411,7 +413,7 @@ class _Reader:
         gaps = top.get("gaps", [])
         if not isinstance(gaps, list) or not all(isinstance(g, str) and g.strip() for g in gaps):
             raise self.fail("gaps", "must be an array of non-empty strings, each an evidence gap left open")
-        return Scheme(
+        scheme = Scheme(
             name=name, price_base=price_base, horizon=horizon, discounting=discounting, inputs=inputs,
             outcomes=outcomes, currency=currency, place=self.string(top, "place", ""),
             description=self.string(top, "description", ""), sources=sources, cohort=cohort,
@@ -419,6 +421,36 @@ class _Reader:
             path=self.file,
             notices=tuple(str(c) for c in self.library().clashes) if self.tables else (),
         )
+        if "scenarios" in top:
+            from dataclasses import replace
+
+            scheme = replace(scheme, scenarios=self.scenarios(top["scenarios"], scheme))
+        return scheme
+
+    def scenarios(self, value: Any, scheme: Scheme) -> tuple[NamedScenario, ...]:
+        refs = {r.name: r for r in scheme.parameters()}
+        out, names = [], set()
+        for k, t in enumerate(self.array_of_tables(value, "scenarios"), 1):
+            here = f"scenarios[{k}]"
+            self.table(t, here, SCENARIO_KEYS, ("name", "set"))
+            name = self.string(t, "name", here, required=True)
+            if name in names or name == "base":
+                raise self.fail(f"{here}.name", f"'{name}' is already used; scenario names must be unique and "
+                                "not 'base'")
+            names.add(name)
+            overrides = self.table(t["set"], f"{here}.set", tuple(refs), (),
+                                   what="a table of parameter names and values")
+            pairs = []
+            for pname, raw in overrides.items():
+                ref = refs[pname]
+                what = {"rate": "must be a rate between 0 and 1", "years": "must be a number of years greater "
+                        "than 0", "discount_rate": "must be a rate from 0 to 1"}.get(ref.kind, "must not be negative")
+                x = self.in_range(self.number(raw, f"{here}.set.{pname}"), f"{here}.set.{pname}", ref.lower,
+                                  ref.upper, lo_open=ref.kind == "years", what=what)
+                pairs.append((pname, x))
+            out.append(NamedScenario(name, tuple(pairs), self.string(t, "description", here),
+                                     self.string(t, "source", here)))
+        return tuple(out)
 
     def proxy_tables(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -749,6 +781,9 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
             "note": o.note,
         }))
     out["outcomes"] = outcomes
+    if scheme.scenarios:
+        out["scenarios"] = [_drop_none({"name": sc.name, "description": sc.description, "source": sc.source,
+                                        "set": dict(sc.overrides)}) for sc in scheme.scenarios]
     return out
 
 

@@ -51,7 +51,8 @@ CASES = [
      f"outcomes[1].atribution: unknown field; did you mean 'attribution'? allowed: {ALLOWED_OUTCOME}"),
     ("unknown-top-level", dict(minimal(), horizn=3),
      "horizn: unknown field; did you mean 'horizon'? allowed: format, name, place, description, price_base, "
-     "currency, horizon, sources, discounting, cohort, inputs, outcomes, budget_holders, gaps, proxy_tables"),
+     "currency, horizon, sources, discounting, cohort, inputs, outcomes, budget_holders, gaps, proxy_tables, "
+     "scenarios"),
     ("rate-above-one", outcome(deadweight=1.2),
      "outcomes[1].deadweight: must be a rate between 0 and 1, got 1.2"),
     ("rate-below-zero", outcome(attribution=-0.1),
