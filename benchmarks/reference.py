@@ -31,7 +31,7 @@ def reference_dict(outcomes: int = 20, horizon: int = 30) -> dict:
         "name": "Benchmark reference scheme (synthetic)", "price_base": "2024-25", "horizon": horizon,
         "discounting": {"convention": "sroi_guide"},
         "cohort": {"participants": [500, 500, 500]},
-        "inputs": [{"id": "delivery", "description": "Delivery", "funder": "la_other", "amount": 300.0,
+        "inputs": [{"id": "delivery", "description": "Delivery", "funder": "la_other", "amount": 17500.0,
                     "basis": "per_participant", "price_year": "2024-25"},
                    {"id": "setup", "description": "Set-up", "funder": "la_other", "amount": 50000.0,
                     "price_year": "2024-25"}],

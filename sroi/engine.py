@@ -336,7 +336,7 @@ def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.n
     if m.rates is not None:
         rates = m.rates
         df = np.concatenate([[1.0], 1.0 / np.cumprod(1.0 + rates)])  # (T+1,)
-        runs = [(a, b, np.full((1, 1), np.log1p(-r / (1.0 + r)))) for a, b, r in _runs(rates)]
+        runs = [(a, b, np.full((1, 1), -np.log1p(r))) for a, b, r in _runs(rates)]
         df_at = lambda idx: df[idx]  # noqa: E731
     else:
         r = X[:, m.rate_idx][:, None]  # (D, 1)
@@ -355,8 +355,56 @@ def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.n
     dur = X[:, m.duration_idx]
     full = np.floor(dur)
     frac = dur - full
-    pv_out = np.zeros((D, len(m.q1_idx)))
     C = m.cohort_idx.size
+    last_start = m.lag + np.where(m.linked, max(C - 1, 0), 0)  # latest year (0-based) an intake begins
+    if len(runs) == 1 and bool(np.all(full + (frac > 0) + last_start <= T)):
+        pv_out = _present_values_one_rate(m, people, runs[0][2], df, log_keep, full, frac, value_shift)
+    else:
+        pv_out = _present_values_general(m, people, runs, df_at, keep, log_keep, full, frac, value_shift)
+    pv_out *= mult * unit
+
+    # ---- inputs ---------------------------------------------------------------------
+    amount = X[:, m.a_idx] * np.where(m.has_b, X[:, m.b_idx], 1.0) * m.cost_scale
+    cdf = df[..., :T] if df.ndim == 1 else df[:, :T]  # inputs of year y at time y - 1
+    if cdf.ndim == 1:
+        fixed = m.year_mask @ cdf  # (I,)
+        per = (people * cdf) @ m.year_mask.T  # (D, I)
+    else:
+        fixed = cdf @ m.year_mask.T  # (D, I)
+        per = (people * cdf) @ m.year_mask.T
+    pv_in = amount * np.where(m.per_participant, per, fixed)
+    return pv_out, pv_in
+
+
+def _present_values_one_rate(m: "Model", people, log_d, df, log_keep, full, frac, value_shift) -> np.ndarray:
+    """Discounted outcome profiles when one rate covers every year and no outcome runs
+    past the horizon: each profile is ``DF(first year) x (geometric series + final part-year)``,
+    so intakes only scale it by their own discount factor."""
+    D, T = people.shape
+    L = log_keep + log_d  # log of (1 - drop_off) / (1 + r)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        series = np.where(L == 0, full, np.expm1(full * L) / np.expm1(L))
+        tail = np.where(frac > 0, frac * np.where(full == 0, 1.0, np.exp(full * L)), 0.0)
+    core = np.where(full <= 0, 0.0, series) + tail
+    # discount factor of each intake's first year of value, summed over intakes
+    C = m.cohort_idx.size
+    first = m.lag[None, :] + np.arange(max(C, 1))[:, None] + 1 - value_shift  # (C', O) discount times
+    if df.ndim == 1:
+        w = df[np.clip(first, 0, T)]  # (C', O)
+        intake = np.where(m.linked, people[:, :C] @ w[:C] if C else 0.0, w[0][None, :])
+    else:
+        w = df[:, np.clip(first, 0, T)]  # (D, C', O)
+        linked_sum = np.einsum("dc,dco->do", people[:, :C], w[:, :C]) if C else 0.0
+        intake = np.where(m.linked, linked_sum, w[:, 0, :])
+    return core * intake
+
+
+def _present_values_general(m: "Model", people, runs, df_at, keep, log_keep, full, frac, value_shift) -> np.ndarray:
+    """Discounted outcome profiles for any schedule: per intake start, a geometric series
+    within each run of equal rates, cut at the horizon."""
+    D, T = people.shape
+    C = m.cohort_idx.size
+    pv_out = np.zeros((D, len(m.q1_idx)))
     for s in m.starts:  # s: 0-based scheme year in which some intake's outcome begins
         c = s - m.lag  # intake year (0-based) that starts in year s, per outcome
         linked_here = m.linked & (c >= 0) & (c < C)
@@ -386,16 +434,4 @@ def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.n
             with np.errstate(invalid="ignore"):
                 total += np.where(part, frac[:, cols] * kp ** full[:, cols] * df_at(idx), 0.0)
         pv_out[:, cols] += weight * total
-    pv_out *= mult * unit
-
-    # ---- inputs ---------------------------------------------------------------------
-    amount = X[:, m.a_idx] * np.where(m.has_b, X[:, m.b_idx], 1.0) * m.cost_scale
-    cdf = df[..., :T] if df.ndim == 1 else df[:, :T]  # inputs of year y at time y - 1
-    if cdf.ndim == 1:
-        fixed = m.year_mask @ cdf  # (I,)
-        per = (people * cdf) @ m.year_mask.T  # (D, I)
-    else:
-        fixed = cdf @ m.year_mask.T  # (D, I)
-        per = (people * cdf) @ m.year_mask.T
-    pv_in = amount * np.where(m.per_participant, per, fixed)
-    return pv_out, pv_in
+    return pv_out

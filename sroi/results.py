@@ -294,13 +294,14 @@ class Result:
         print(result_text(self), file=file)
 
 
-def run(scheme: Scheme | Model) -> Result:
-    """Run a scheme at its base values and return the :class:`Result`."""
+def run(scheme: Scheme | Model, *, overrides: dict[str, float] | None = None) -> Result:
+    """Run a scheme at its base values (with any ``overrides`` of named parameters,
+    e.g. ``{"fnp_programme.amount": 3000}``) and return the :class:`Result`."""
     model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
-    ev = model.evaluate(model.base)
+    ev = model.evaluate(model.design(overrides))
     return Result(
         scheme=model.scheme, model=model,
         value=ev.value[0], cost=ev.cost[0], value_df=np.asarray(ev.value_df[0]), cost_df=np.asarray(ev.cost_df[0]),
         provenance={"sroi_version": __version__, "scheme_sha256": scheme_hash(model.scheme), "seed": None,
-                    "draws": 1},
+                    "draws": 1, **({"overrides": dict(overrides)} if overrides else {})},
     )

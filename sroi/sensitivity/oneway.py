@@ -1,0 +1,208 @@
+"""One-way sensitivity (the tornado), two-way grids and switching values.
+
+All of them build a design around the base values and send it through the kernel in
+one batch, so a tornado over every parameter costs one evaluation of a few hundred
+rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+
+from ..engine import Model, compile_scheme
+from ..model import ParameterRef, Scheme
+from .outputs import outputs
+
+__all__ = ["one_way", "two_way", "switching_values", "OneWay", "NONLINEAR"]
+
+#: Parameters the model is not affine in; everything else (proxies, quantities, rates
+#: of deadweight, displacement and attribution, cohorts, input amounts) enters the
+#: value or the cost linearly, which gives switching values in closed form.
+NONLINEAR = ("drop_off", "duration", "discounting.rate")
+
+
+def _model(x: Scheme | Model) -> Model:
+    return x if isinstance(x, Model) else compile_scheme(x)
+
+
+def _is_nonlinear(ref: ParameterRef) -> bool:
+    return ref.name == "discounting.rate" or ref.name.rsplit(".", 1)[-1] in ("drop_off", "duration")
+
+
+def _range(ref: ParameterRef, spread: float | None) -> tuple[float, float] | None:
+    p = ref.parameter
+    if p.low is not None or p.high is not None:
+        return (p.low if p.low is not None else p.base, p.high if p.high is not None else p.base)
+    if spread is None:
+        return None
+    lo, hi = p.base * (1 - spread), p.base * (1 + spread)
+    if ref.kind == "years":
+        lo = max(lo, 1e-9)
+    return (max(lo, ref.lower), min(hi, ref.upper))
+
+
+@dataclass(frozen=True)
+class OneWay:
+    """The one-way table: one row per parameter, sorted by the swing of the SROI ratio."""
+
+    table: pd.DataFrame
+    base_ratio: float
+    base_npv: float
+
+    def _repr_html_(self) -> str:
+        return self.table._repr_html_()
+
+
+def one_way(scheme: Scheme | Model, *, spread: float | None = None,
+            parameters: Sequence[str] | None = None) -> OneWay:
+    """Move each parameter to its low and then its high value, one at a time.
+
+    Parameters with ``low``/``high`` in the scheme use them. With ``spread`` (e.g.
+    0.2), every other parameter is moved to ``base x (1 +/- spread)``, clipped to its
+    valid range. ``parameters`` limits the analysis to the names given.
+
+    Returns a table with the parameter's low, base and high values, the SROI ratio and
+    NPV at each end, and the swings ``|ratio(high) - ratio(low)|`` and
+    ``|npv(high) - npv(low)|``, sorted by the ratio swing (the tornado's order).
+    """
+    model = _model(scheme)
+    refs = [r for r in model.refs if parameters is None or r.name in parameters]
+    if parameters is not None:
+        unknown = set(parameters) - {r.name for r in refs}
+        if unknown:
+            raise KeyError(f"no parameter named {', '.join(sorted(unknown))}")
+    rows, design = [], [model.base]
+    for r in refs:
+        rng = _range(r, spread)
+        if rng is None:
+            continue
+        k = model.index(r.name)
+        for v in rng:
+            x = model.base.copy()
+            x[k] = v
+            design.append(x)
+        rows.append((r, rng))
+    out = outputs(model, np.array(design))
+    ratio, npv = out.ratio, out.npv
+    records = []
+    for n, (r, (lo, hi)) in enumerate(rows):
+        rl, rh = ratio[1 + 2 * n], ratio[2 + 2 * n]
+        nl, nh = npv[1 + 2 * n], npv[2 + 2 * n]
+        records.append({
+            "parameter": r.name, "field": r.path, "low": lo, "base": r.parameter.base, "high": hi,
+            "ratio_low": rl, "ratio_high": rh, "npv_low": nl, "npv_high": nh,
+            "ratio_swing": abs(rh - rl), "npv_swing": abs(nh - nl),
+            "range_from": "scheme" if (r.parameter.low is not None or r.parameter.high is not None) else
+            f"base +/- {spread:g}",
+        })
+    table = pd.DataFrame(records, columns=["parameter", "field", "low", "base", "high", "ratio_low", "ratio_high",
+                                           "npv_low", "npv_high", "ratio_swing", "npv_swing", "range_from"])
+    table = table.sort_values(["ratio_swing", "npv_swing", "parameter"], ascending=[False, False, True],
+                              kind="stable").set_index("parameter")
+    return OneWay(table, float(ratio[0]), float(npv[0]))
+
+
+def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Sequence[float] | None = None,
+            second_values: Sequence[float] | None = None, n: int = 11, spread: float = 0.2,
+            output: str = "ratio") -> pd.DataFrame:
+    """The SROI ratio (or ``output="npv"``) over a grid of two parameters.
+
+    Values default to ``n`` points across each parameter's low-high range (or
+    ``base +/- spread``). Rows are ``first``'s values, columns ``second``'s.
+    """
+    model = _model(scheme)
+    grids = []
+    for name, given in ((first, first_values), (second, second_values)):
+        ref = model.refs[model.index(name)]
+        if given is None:
+            lo, hi = _range(ref, spread)
+            given = np.linspace(lo, hi, n)
+        grids.append(np.asarray(given, dtype=float))
+    a, b = np.meshgrid(grids[0], grids[1], indexing="ij")
+    X = np.repeat(model.base[None, :], a.size, axis=0)
+    X[:, model.index(first)] = a.ravel()
+    X[:, model.index(second)] = b.ravel()
+    out = outputs(model, X)
+    values = (out.ratio if output == "ratio" else out.npv).reshape(a.shape)
+    return pd.DataFrame(values, index=pd.Index(grids[0], name=first), columns=pd.Index(grids[1], name=second))
+
+
+def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: str = "ratio",
+                     parameters: Sequence[str] | None = None) -> pd.DataFrame:
+    """For each parameter, the value at which the SROI ratio reaches ``target_ratio``
+    (``on="ratio"``) or the NPV reaches 0 (``on="npv"``), others held at base.
+
+    The SROI Guide's test: how far must an assumption move for the ratio to reach 1:1?
+    Where the model is affine in the parameter (proxies, quantities, deadweight,
+    displacement, attribution, cohorts, input amounts) the answer is exact in closed
+    form; for drop-off, duration and a discount rate it is found by bracketing and
+    Brent's method over the parameter's valid range. ``switching_value`` is NaN and
+    ``note`` says "none within the valid range" when no value in the range works.
+    """
+    if on not in ("ratio", "npv"):
+        raise ValueError(f"on must be 'ratio' or 'npv', got {on!r}")
+    model = _model(scheme)
+    target = target_ratio if on == "ratio" else 1.0
+
+    def gap(X: np.ndarray) -> np.ndarray:
+        out = outputs(model, X)
+        return out.present_value - target * out.investment  # zero exactly where ratio == target
+
+    base_gap = float(gap(model.base)[0])
+    records = []
+    for r in model.refs:
+        if parameters is not None and r.name not in parameters:
+            continue
+        k = model.index(r.name)
+        x0 = r.parameter.base
+        lower = r.lower if r.kind != "years" else 1e-9
+        upper = min(r.upper, model.horizon) if r.kind == "years" else r.upper
+        if r.kind == "discount_rate":
+            upper = min(upper, 1.0 - 1e-9)
+        value, method, note = math.nan, "", ""
+        if not _is_nonlinear(r):
+            x1 = x0 + (1.0 if x0 == 0 else 0.5 * abs(x0))
+            X = np.repeat(model.base[None, :], 2, axis=0)
+            X[1, k] = x1
+            g0, g1 = base_gap, float(gap(X)[1])
+            method = "closed form"
+            if g1 == g0:
+                note = "no effect on the ratio"
+            else:
+                value = x0 - g0 * (x1 - x0) / (g1 - g0)
+                if not (lower <= value <= upper):
+                    note, value = "none within the valid range", math.nan
+        else:
+            method = "root-finding"
+            grid = np.linspace(lower, upper if math.isfinite(upper) else max(2 * x0, 1.0), 129)
+            X = np.repeat(model.base[None, :], grid.size, axis=0)
+            X[:, k] = grid
+            g = gap(X)
+            sign_change = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) <= 0)
+            if sign_change.size == 0:
+                note = "none within the valid range"
+            else:
+                # the crossing nearest the base value
+                mid = (grid[sign_change] + grid[sign_change + 1]) / 2
+                j = sign_change[np.argmin(np.abs(mid - x0))]
+
+                def f(v: float) -> float:
+                    x = model.base.copy()
+                    x[k] = v
+                    return float(gap(x)[0])
+
+                value = grid[j] if g[j] == 0 else brentq(f, grid[j], grid[j + 1], xtol=1e-14, rtol=4e-16,
+                                                        maxiter=500)
+        change = (value - x0) / x0 if x0 and math.isfinite(value) else math.nan
+        records.append({"parameter": r.name, "field": r.path, "base": x0, "switching_value": value,
+                        "change": change, "method": method, "note": note})
+    table = pd.DataFrame(records, columns=["parameter", "field", "base", "switching_value", "change", "method",
+                                           "note"]).set_index("parameter")
+    table.attrs.update(target=f"SROI ratio {target_ratio:g}" if on == "ratio" else "NPV 0")
+    return table

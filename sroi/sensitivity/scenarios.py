@@ -1,0 +1,83 @@
+"""Named scenarios side by side, and Green Book-style optimism bias."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..engine import Model, compile_scheme
+from ..model import CONFIDENCE_LEVELS, Scheme
+from ..results import Result, run
+
+__all__ = ["run_scenarios", "optimism_bias"]
+
+
+def run_scenarios(scheme: Scheme | Model) -> tuple[pd.DataFrame, dict[str, Result]]:
+    """Run the base case and every ``[[scenarios]]`` entry of the scheme.
+
+    Returns a comparison table (one row per scenario: present value, investment, NPV,
+    SROI ratio, net ratio, payback, the parameters it changes) and the full
+    :class:`~sroi.results.Result` of each, keyed by name (``"base"`` for the base case).
+    """
+    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    results = {"base": run(model)}
+    changes = {"base": ""}
+    for sc in model.scheme.scenarios:
+        results[sc.name] = run(model, overrides=dict(sc.overrides))
+        changes[sc.name] = "; ".join(f"{k} = {v:g}" for k, v in sc.overrides)
+    rows = []
+    for name, r in results.items():
+        rows.append({"scenario": name, "present_value": r.present_value, "investment": r.investment,
+                     "npv": r.npv, "sroi_ratio": r.sroi_ratio, "net_sroi_ratio": r.net_sroi_ratio,
+                     "payback_months": r.payback_months, "changes": changes[name]})
+    return pd.DataFrame(rows).set_index("scenario"), results
+
+
+def optimism_bias(scheme: Scheme | Model, *, cost_uplift: float = 0.0, benefit_reduction: float = 0.0,
+                  by_confidence: Mapping[str, float] | None = None) -> Model:
+    """A model with costs raised and benefits lowered for optimism bias.
+
+    Every input is multiplied by ``1 + cost_uplift``. Every outcome's value is
+    multiplied by ``1 - benefit_reduction``, or, with ``by_confidence``, by
+    ``1 - by_confidence[outcome.evidence.confidence]`` (keys ``"high"``, ``"medium"``,
+    ``"low"``), grading the correction by the strength of each outcome's evidence as the
+    Greater Manchester CBA method does. sroi ships no default grades: the Greater
+    Manchester table could not be verified, so the percentages are the analyst's to
+    state (and cite).
+
+    The returned :class:`~sroi.engine.Model` works with :func:`sroi.run` and every
+    sensitivity function.
+    """
+    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    for name, x in (("cost_uplift", cost_uplift), ("benefit_reduction", benefit_reduction)):
+        if not (isinstance(x, (int, float)) and math.isfinite(x) and x >= 0):
+            raise ValueError(f"{name} must be a non-negative number, got {x!r}")
+    if benefit_reduction > 1:
+        raise ValueError(f"benefit_reduction must not exceed 1, got {benefit_reduction}")
+    if by_confidence is not None:
+        if benefit_reduction:
+            raise ValueError("give either benefit_reduction or by_confidence, not both")
+        for key, x in by_confidence.items():
+            if key not in CONFIDENCE_LEVELS:
+                raise ValueError(f"by_confidence key {key!r} is not a confidence level; allowed: "
+                                 f"{', '.join(CONFIDENCE_LEVELS)}")
+            if not 0 <= x <= 1:
+                raise ValueError(f"by_confidence[{key!r}] must be between 0 and 1, got {x}")
+        factors = []
+        for i, o in enumerate(model.scheme.outcomes, 1):
+            level = o.evidence.confidence
+            if level is None:
+                raise ValueError(f"outcomes[{i}] ({o.id}) has no evidence.confidence, so its optimism bias "
+                                 "cannot be graded")
+            if level not in by_confidence:
+                raise ValueError(f"by_confidence has no entry for '{level}' (outcomes[{i}], {o.id})")
+            factors.append(1.0 - by_confidence[level])
+        benefit = np.array(factors)
+    else:
+        benefit = np.full(len(model.scheme.outcomes), 1.0 - benefit_reduction)
+    return dataclasses.replace(model, value_scale=model.value_scale * benefit,
+                               cost_scale=model.cost_scale * (1.0 + cost_uplift))
