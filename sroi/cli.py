@@ -46,9 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     pw.add_argument("id")
     pw.add_argument("--year", help="price year to rebase to, e.g. 2024-25 or 2024")
 
-    from . import cli_excel
+    from . import cli_excel, cli_sensitivity
 
     cli_excel.register(sub)
+    cli_sensitivity.register(sub)
     return p
 
 
@@ -146,6 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "proxies":
             return _proxies(args)
+        if args.command == "sensitivity":
+            from . import cli_sensitivity
+
+            if args.psa is not None and args.psa < 1 or args.sobol is not None and args.sobol < 2:
+                print("sroi sensitivity: --psa needs at least 1 draw and --sobol at least 2 samples",
+                      file=sys.stderr)
+                return EXIT_BAD_INPUT
+            _emit(cli_sensitivity.handle(args), args.output, args.force)
+            return 0
         if args.command in ("export", "import"):
             from . import cli_excel
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,34 @@ def test_usage_error_exits_2(capsys):
     with pytest.raises(SystemExit) as info:
         main(["frobnicate"])
     assert info.value.code == 2
+
+
+def test_sensitivity_command_same_seed_same_bytes(tmp_path, capsys):
+    args = ["sensitivity", FNP, "--tornado", "--switching", "--scenarios", "--psa", "2000", "--seed", "3", "--evpi"]
+    fnp = tmp_path / "fnp.toml"
+    # give the FNP proxies a distribution so the PSA has something to draw
+    text = Path(FNP).read_text(encoding="utf-8").replace(
+        'proxy = "nhs.ae_attendance_2016_17"',
+        'proxy = { id = "nhs.ae_attendance_2016_17", low = 100, high = 200, distribution = "triangular" }')
+    fnp.write_text(text)
+    args[1] = str(fnp)
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert main(args) == 0
+    assert capsys.readouterr().out == first
+    for text in ("One-way sensitivity", "Switching values", "Named scenarios", "English trial evidence",
+                 "P(SROI ratio > 1) = 0.0000", "EVPI = GBP 0"):
+        assert text in first
+
+
+def test_sensitivity_json(capsys):
+    assert main(["sensitivity", FNP, "--switching", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    rows = {r["parameter"]: r for r in d["switching_values"]["rows"]}
+    assert rows["cohort.year1"]["note"] == "no effect on the ratio"
+    assert rows["fewer_injury_encounters.rate"]["switching_value"] is None
+
+
+def test_sensitivity_bad_input_exits_2(capsys):
+    assert main(["sensitivity", FNP, "--psa", "0"]) == 2
+    assert "--psa needs at least 1 draw" in capsys.readouterr().err

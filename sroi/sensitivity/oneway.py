@@ -154,6 +154,10 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
         out = outputs(model, X)
         return out.present_value - target * out.investment  # zero exactly where ratio == target
 
+    def same_ratio(X: np.ndarray) -> bool:
+        r = outputs(model, X).ratio
+        return bool(np.all(np.isfinite(r)) and abs(r[1] - r[0]) <= 1e-12 * max(abs(r[0]), 1e-300))
+
     base_gap = float(gap(model.base)[0])
     records = []
     for r in model.refs:
@@ -172,8 +176,8 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
             X[1, k] = x1
             g0, g1 = base_gap, float(gap(X)[1])
             method = "closed form"
-            if g1 == g0:
-                note = "no effect on the ratio"
+            if g1 == g0 or (on == "ratio" and same_ratio(X)):
+                note = "no effect on the ratio" if on == "ratio" else "no effect on the NPV"
             else:
                 value = x0 - g0 * (x1 - x0) / (g1 - g0)
                 if not (lower <= value <= upper):
@@ -197,7 +201,7 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
                     x[k] = v
                     return float(gap(x)[0])
 
-                value = grid[j] if g[j] == 0 else brentq(f, grid[j], grid[j + 1], xtol=1e-14, rtol=4e-16,
+                value = grid[j] if g[j] == 0 else brentq(f, grid[j], grid[j + 1], xtol=1e-14, rtol=1e-15,
                                                         maxiter=500)
         change = (value - x0) / x0 if x0 and math.isfinite(value) else math.nan
         records.append({"parameter": r.name, "field": r.path, "base": x0, "switching_value": value,

@@ -1,0 +1,132 @@
+"""`sroi sensitivity FILE`: tornado, switching values, scenarios, PSA, value of information, Sobol.
+
+Prints tables only from what the sensitivity functions return. The same file, options
+and seed give the same output byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+import numpy as np
+import pandas as pd
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sensitivity", help="tornado, switching values, scenarios, PSA, EVPI and Sobol for a scheme")
+    p.add_argument("file", help="scheme file (TOML)")
+    p.add_argument("--tornado", action="store_true", help="one-way sensitivity, sorted by the swing of the ratio")
+    p.add_argument("--spread", type=float, default=None,
+                   help="also move parameters without low/high by base +/- this fraction (e.g. 0.2)")
+    p.add_argument("--switching", action="store_true", help="switching values: where the ratio reaches --target")
+    p.add_argument("--target", type=float, default=1.0, help="target ratio for switching values (default 1)")
+    p.add_argument("--scenarios", action="store_true", help="run the scheme's named scenarios side by side")
+    p.add_argument("--psa", type=int, metavar="N", help="probabilistic analysis with N draws")
+    p.add_argument("--method", choices=("mc", "lhs", "sobol"), default="mc", help="PSA design (default mc)")
+    p.add_argument("--threshold", type=float, default=1.0,
+                   help="threshold ratio for the fund / do-not-fund decision and EVPI (default 1)")
+    p.add_argument("--evpi", action="store_true", help="with --psa: EVPI and each parameter's partial EVPI")
+    p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
+
+def _fmt(x) -> str:
+    if isinstance(x, str):
+        return x
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, (float, np.floating)):
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+    return str(x)
+
+
+def _table(df: pd.DataFrame, columns: list[str]) -> list[str]:
+    rows = [[str(i)] + [_fmt(r[c]) for c in columns] for i, r in df.iterrows()]
+    head = [df.index.name or ""] + columns
+    w = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(head)]
+    line = lambda cells: "  ".join(c.ljust(w[0]) if k == 0 else c.rjust(w[k]) for k, c in enumerate(cells)).rstrip()  # noqa: E731
+    return ["  " + line(head), "  " + line(["-" * x for x in w])] + ["  " + line(r) for r in rows]
+
+
+def _num(x):
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for i, r in df.iterrows():
+        rec = {df.index.name or "name": i}
+        for c, v in r.items():
+            rec[c] = _num(v) if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) else v
+        out.append(rec)
+    return out
+
+
+def handle(args: argparse.Namespace) -> str:
+    from .engine import compile_scheme
+    from .scenario import load
+    from .sensitivity import one_way, psa, run_scenarios, sobol, switching_values
+
+    scheme = load(args.file)
+    model = compile_scheme(scheme)
+    if not any((args.tornado, args.switching, args.scenarios, args.psa, args.sobol)):
+        args.tornado = args.switching = args.scenarios = True
+    text = [f"{scheme.name}: sensitivity analysis"]
+    data: dict = {"scheme": scheme.name, "seed": args.seed}
+    if args.tornado:
+        ow = one_way(model, spread=args.spread)
+        text += ["", f"One-way sensitivity (base SROI ratio {ow.base_ratio:.4g}, NPV {_fmt(ow.base_npv)}), "
+                 "largest swing first"]
+        text += _table(ow.table, ["low", "base", "high", "ratio_low", "ratio_high", "npv_low", "npv_high"]) \
+            if len(ow.table) else ["  (no parameter has low/high; use --spread to vary every parameter)"]
+        data["tornado"] = {"base_ratio": _num(ow.base_ratio), "base_npv": _num(ow.base_npv),
+                           "rows": _records(ow.table)}
+    if args.switching:
+        sv = switching_values(model, target_ratio=args.target)
+        text += ["", f"Switching values: where the SROI ratio reaches {args.target:g}, others at base"]
+        text += _table(sv, ["base", "switching_value", "change", "method", "note"])
+        data["switching_values"] = {"target_ratio": args.target, "rows": _records(sv)}
+    if args.scenarios:
+        table, _ = run_scenarios(model)
+        text += ["", "Named scenarios"]
+        text += _table(table, ["present_value", "investment", "npv", "sroi_ratio", "changes"])
+        data["scenarios"] = _records(table)
+    if args.psa:
+        r = psa(model, args.psa, seed=args.seed, method=args.method)
+        s = r.summary()
+        p = r.prob_ratio_exceeds(args.threshold)
+        text += ["", f"Probabilistic sensitivity: {r.n:,} draws ({r.method}, seed {r.seed}), "
+                 f"{len(r.names)} uncertain parameters",
+                 f"  P(SROI ratio > {args.threshold:g}) = {p:.4f}"]
+        text += _table(s, list(s.columns))
+        data["psa"] = {"draws": r.n, "method": r.method, "seed": r.seed, "threshold": args.threshold,
+                       "p_ratio_exceeds_threshold": p, "p_ratio_exceeds_1": r.prob_ratio_exceeds(1.0),
+                       "summary": _records(s)}
+        data["seed"] = r.seed
+        if args.evpi:
+            evpi = r.evpi(args.threshold)
+            text += ["", f"Value of information, fund / do not fund at ratio {args.threshold:g}",
+                     f"  EVPI = {scheme.currency} {evpi:,.0f}"]
+            if r.names:
+                ev = r.evppi(args.threshold).to_frame()
+                ev.index.name = "parameter"
+                text += _table(ev, ["evppi"])
+                data["psa"]["evppi"] = _records(ev)
+            data["psa"]["evpi"] = evpi
+    if args.sobol:
+        seed = args.seed if args.seed is not None else data.get("seed")
+        so = sobol(model, args.sobol, seed=seed)
+        text += ["", f"Sobol indices of the SROI ratio ({so.evaluations:,} evaluations, seed {so.seed})"]
+        text += _table(so.table, ["S1", "S1_conf", "ST", "ST_conf"])
+        data["sobol"] = {"n": so.n, "evaluations": so.evaluations, "seed": so.seed, "rows": _records(so.table)}
+    if args.format == "json":
+        return json.dumps(data, indent=2, allow_nan=False)
+    return "\n".join(text)
