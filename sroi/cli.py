@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check a scheme file and say what is wrong")
     val.add_argument("files", nargs="+", help="scheme files (TOML)")
 
+    chk = sub.add_parser("check", help="model checks: the warnings a careful reviewer would raise")
+    chk.add_argument("files", nargs="+", help="scheme files (TOML)")
+
     prx = sub.add_parser("proxies", help="list, search and show financial proxies with their provenance")
     prx.add_argument("--table", action="append", default=[], metavar="CSV",
                      help="a local proxy table to load beside the bundled one (repeatable)")
@@ -73,6 +76,25 @@ def _run(args: argparse.Namespace) -> int:
         text = result_text(result)
     _emit(text, args.output, args.force)
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .results import run
+    from .scenario import load
+
+    status = 0
+    for f in args.files:
+        try:
+            result = run(load(f))
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        if not result.warnings:
+            print(f"{f}: no warnings")
+        for w in result.warnings:
+            print(f"{f}: {w}")
+    return status
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -147,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "proxies":
             return _proxies(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "sensitivity":
             from . import cli_sensitivity
 

@@ -188,6 +188,14 @@ class Result:
         df = pd.DataFrame(rows).set_index("budget_holder")
         return df.sort_values("total_value", ascending=False, kind="stable")
 
+    @cached_property
+    def warnings(self) -> list:
+        """Model checks (:func:`sroi.checks.check`): what a careful reviewer would raise."""
+        from .checks import check
+
+        return check(self.scheme, present_values={o.id: float(v) for o, v in zip(self.scheme.outcomes,
+                                                                                  self.pv_by_outcome)})
+
     @property
     def by_value_type(self) -> pd.Series:
         """Present value by value type (all four types, zeros kept)."""
@@ -271,6 +279,7 @@ class Result:
             "by_year": [{"year": int(y), "pv_value": num(r["pv_value"]), "pv_inputs": num(r["pv_inputs"])}
                         for y, r in self.by_year.iterrows()],
             "gaps": list(s.gaps),
+            "warnings": [{"code": w.code, "field": w.field, "message": w.message} for w in self.warnings],
             "provenance": self.provenance,
         }
 

@@ -600,7 +600,7 @@ class _Reader:
     def quantity(self, value: Any, path: str, cohort: tuple[Parameter, ...]) -> Quantity:
         count = dict(lo=0.0, hi=_INF, what="must not be negative")
         rate = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
-        if not isinstance(value, Mapping):
+        if not isinstance(value, Mapping) or "base" in value:  # a number or a parameter table: a count
             return Quantity("count", count=self.parameter(value, path, **count))
         t = self.table(value, path, ("count", "rate", "engagement", "success"), (),
                        what="a number or a table with count, rate, or engagement and success")

@@ -78,3 +78,12 @@ def test_family_nurse_partnership_hand_check():
     assert r.ledger.loc["la_public_health", "spend"] == pytest.approx(r.investment)
     assert r.ledger.loc["nhs", "spend"] == 0
     assert len(r.scheme.gaps) >= 3
+
+
+@pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(ROOT)) for p in ALL])
+def test_every_number_has_a_source_or_an_assumption_with_a_range(path):
+    """The evidence rule for bundled schemes: no written number without a source or an
+    explicit assumption, and every assumption with a low/high range."""
+    result = sroi.run(sroi.load(path))
+    bad = [str(w) for w in result.warnings if w.code in ("unsourced", "assumption-without-range")]
+    assert bad == []
