@@ -33,6 +33,23 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check a scheme file and say what is wrong")
     val.add_argument("files", nargs="+", help="scheme files (TOML)")
 
+    rep = sub.add_parser("report", help="write a self-contained HTML report for a commissioner")
+    rep.add_argument("file", help="scheme file (TOML)")
+    rep.add_argument("-o", "--output", required=True, help="HTML file to write")
+    rep.add_argument("--psa", type=int, default=2000, metavar="N", help="PSA draws in the report (default 2000; 0 for none)")
+    rep.add_argument("--seed", type=int, default=1, help="PSA seed (default 1)")
+    rep.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
+    cmp_ = sub.add_parser("compare", help="a league table of schemes with comparability checks")
+    cmp_.add_argument("files", nargs="+", help="scheme files (TOML)")
+    cmp_.add_argument("--psa", type=int, default=0, metavar="N", help="PSA draws per scheme for P(ratio > 1)")
+    cmp_.add_argument("--seed", type=int, default=1, help="PSA seed (default 1)")
+    cmp_.add_argument("--price-base", help="price year to rebase NPVs to (default: the most common)")
+    cmp_.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    cmp_.add_argument("-o", "--output", help="write the table to this file")
+    cmp_.add_argument("--chart", help="also write the comparison chart (PNG) to this file")
+    cmp_.add_argument("--force", action="store_true", help="overwrite output files if they exist")
+
     chk = sub.add_parser("check", help="model checks: the warnings a careful reviewer would raise")
     chk.add_argument("files", nargs="+", help="scheme files (TOML)")
 
@@ -75,6 +92,53 @@ def _run(args: argparse.Namespace) -> int:
 
         text = result_text(result)
     _emit(text, args.output, args.force)
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import io
+
+    from .compare import compare
+
+    table = compare(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed)
+    if args.format == "csv":
+        text = table.to_csv(lineterminator="\n")
+    elif args.format == "json":
+        text = table.reset_index().to_json(orient="records", indent=2, double_precision=15)
+    else:
+        from .display import ratio_text
+
+        cols = ["sroi_ratio", "npv_rebased", "payback_months", "cashable_share"] + (
+            ["p_ratio_exceeds_1"] if "p_ratio_exceeds_1" in table.columns else []) + ["comparability"]
+        show = table[cols].copy()
+        show["sroi_ratio"] = show["sroi_ratio"].map(ratio_text)
+        show["npv_rebased"] = show["npv_rebased"].map(lambda v: "-" if v != v else f"{v:,.0f}")
+        show["payback_months"] = show["payback_months"].map(lambda v: "never" if v == float("inf") else f"{v:.0f}")
+        show["cashable_share"] = show["cashable_share"].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
+        if "p_ratio_exceeds_1" in show:
+            show["p_ratio_exceeds_1"] = show["p_ratio_exceeds_1"].map(lambda v: "-" if v != v else f"{v:.2f}")
+        buf = io.StringIO()
+        buf.write(f"NPVs in {table.attrs['price_base']} prices; comparability is against the most common setting "
+                  f"(discounting {table.attrs['discounting']}, horizon {table.attrs['horizon']} years, "
+                  f"perspective {table.attrs['perspective']})\n")
+        buf.write(show.to_string())
+        text = buf.getvalue()
+    _emit(text, args.output, args.force)
+    if args.chart:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from .plots import plot_comparison
+
+        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(table)))
+        plot_comparison(table, ax=ax)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+        plt.close(fig)
+        atomic_write(args.chart, buf.getvalue(), force=args.force)
     return 0
 
 
@@ -171,6 +235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _proxies(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "report":
+            from .report import write_report
+            from .scenario import load
+
+            write_report(load(args.file), args.output, force=args.force, psa_draws=args.psa, seed=args.seed)
+            print(f"wrote {args.output}")
+            return 0
+        if args.command == "compare":
+            return _compare(args)
         if args.command == "sensitivity":
             from . import cli_sensitivity
 

@@ -189,6 +189,41 @@ class Result:
         return df.sort_values("total_value", ascending=False, kind="stable")
 
     @cached_property
+    def waterfall(self) -> pd.Series:
+        """From gross value to present value, one deduction at a time (currency).
+
+        ``gross`` is quantity x proxy over each outcome's duration with no deductions,
+        no drop-off and no discounting. Then, in order: ``deadweight``, ``displacement``,
+        ``attribution``, ``drop_off`` and ``discounting`` are each the (negative) change
+        when that step is applied on top of the previous ones, ending at
+        ``present_value``; ``investment`` is the present value of inputs beside it.
+        Every figure comes from the same kernel with the steps switched on in turn.
+        """
+        m = self.model
+        x = m.design(self.provenance.get("overrides"))[0]
+        steps = [("deadweight", m.deadweight_idx), ("displacement", m.displacement_idx),
+                 ("attribution", m.attribution_idx), ("drop_off", m.drop_idx)]
+        X = np.repeat(x[None, :], len(steps) + 1, axis=0)
+        for k, (_, idx) in enumerate(steps):
+            X[: k + 1, idx] = 0.0  # row k has steps k.. switched off
+        ev = m.evaluate(X)
+        undiscounted = ev.value.sum(axis=(1, 2))  # rows: none, dw, dw+ds, dw+ds+at, all
+        values = {"gross": float(undiscounted[0])}
+        for k, (name, _) in enumerate(steps):
+            values[name] = float(undiscounted[k + 1] - undiscounted[k])
+        values["discounting"] = self.present_value - float(undiscounted[-1])
+        values["present_value"] = self.present_value
+        values["investment"] = self.investment
+        return pd.Series(values, name=self.scheme.currency)
+
+    @property
+    def by_stakeholder_type(self) -> pd.DataFrame:
+        """Present value by stakeholder (rows) and value type (columns)."""
+        df = self.by_outcome.pivot_table(index="stakeholder", columns="value_type", values="present_value",
+                                         aggfunc="sum", fill_value=0.0, sort=False)
+        return df.reindex(columns=list(VALUE_TYPES), fill_value=0.0)
+
+    @cached_property
     def warnings(self) -> list:
         """Model checks (:func:`sroi.checks.check`): what a careful reviewer would raise."""
         from .checks import check

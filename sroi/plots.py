@@ -1,0 +1,267 @@
+"""Plots of results: each ``plot_x(thing, *, ax=None) -> Axes``.
+
+They draw what the result objects already hold and compute nothing of their own.
+matplotlib is imported when a plot is made, not when sroi is imported.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .model import VALUE_TYPES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .results import Result
+    from .sensitivity import OneWay, PSAResult, SobolResult
+
+__all__ = ["plot_waterfall", "plot_value_by_stakeholder", "plot_ledger", "plot_cash_flow", "plot_tornado",
+           "plot_switching_values", "plot_scenarios", "plot_psa_distribution", "plot_probability_curve",
+           "plot_convergence", "plot_sobol", "plot_evppi", "plot_comparison"]
+
+TYPE_COLOURS = {"fiscal_cashable": "#1b7837", "fiscal_non_cashable": "#7fbf7b", "economic": "#2166ac",
+                "social": "#f4a582"}
+TYPE_LABELS = {"fiscal_cashable": "fiscal, cashable", "fiscal_non_cashable": "fiscal, non-cashable",
+               "economic": "economic", "social": "social"}
+
+
+def _ax(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(8, 4.5))
+    return ax
+
+
+def _money_axis(ax, currency: str, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    sym = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+
+    def fmt(v, _):
+        a = abs(v)
+        text = f"{a / 1e6:.1f}m" if a >= 1e6 else f"{a / 1e3:.0f}k" if a >= 1e3 else f"{a:.0f}"
+        return f"{'-' if v < 0 else ''}{sym}{text}"
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def plot_waterfall(result: "Result", *, ax=None) -> "Axes":
+    """Gross value, each deduction, present value, and the investment beside it."""
+    ax = _ax(ax)
+    w = result.waterfall
+    steps = ["gross", "deadweight", "displacement", "attribution", "drop_off", "discounting"]
+    labels = ["gross value", "deadweight", "displacement", "attribution", "drop-off", "discounting",
+              "present value", "investment"]
+    level, bottoms, heights, colours = 0.0, [], [], []
+    for s in steps:
+        v = float(w[s])
+        if s == "gross":
+            bottoms.append(0.0)
+            heights.append(v)
+            colours.append("#4d4d4d")
+        else:
+            bottoms.append(level + min(v, 0.0))
+            heights.append(abs(v))
+            colours.append("#d6604d" if v < 0 else "#4393c3")
+        level += v
+    bottoms += [0.0, 0.0]
+    heights += [float(w["present_value"]), float(w["investment"])]
+    colours += ["#1b7837", "#b2182b"]
+    ax.bar(range(len(labels)), heights, bottom=bottoms, color=colours)
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    _money_axis(ax, result.scheme.currency)
+    ax.set_title(f"{result.scheme.name}: from gross value to present value", fontsize=10)
+    return ax
+
+
+def _stacked(ax, df: pd.DataFrame, currency: str, title: str) -> None:
+    left = np.zeros(len(df))
+    for vt in VALUE_TYPES:
+        vals = df[vt].to_numpy(dtype=float)
+        ax.barh(range(len(df)), vals, left=left, color=TYPE_COLOURS[vt], label=TYPE_LABELS[vt])
+        left += vals
+    ax.set_yticks(range(len(df)), [str(i) for i in df.index])
+    ax.invert_yaxis()
+    _money_axis(ax, currency, "x")
+    ax.axvline(0, color="black", lw=0.8)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(title, fontsize=10)
+
+
+def plot_value_by_stakeholder(result: "Result", *, ax=None) -> "Axes":
+    """Present value by stakeholder, split by value type."""
+    ax = _ax(ax)
+    _stacked(ax, result.by_stakeholder_type, result.scheme.currency, "Present value by stakeholder and type")
+    return ax
+
+
+def plot_ledger(result: "Result", *, ax=None) -> "Axes":
+    """Who saves: present value received by each budget holder, split by value type, with
+    what each spent marked."""
+    ax = _ax(ax)
+    led = result.ledger
+    _stacked(ax, led, result.scheme.currency, "Who pays, who saves: value received (bars) and spend (x)")
+    ax.scatter(led["spend"], range(len(led)), marker="x", color="black", zorder=3, label="spend")
+    return ax
+
+
+def plot_cash_flow(result: "Result", *, ax=None) -> "Axes":
+    """Cumulative discounted net value by year, with the payback point."""
+    ax = _ax(ax)
+    by = result.by_year
+    years = by.index.to_numpy()
+    ax.plot(np.r_[0, years], np.r_[0.0, by["cumulative_npv"].to_numpy()], marker="o", ms=3)
+    ax.axhline(0, color="black", lw=0.8)
+    pb = result.payback_months
+    if np.isfinite(pb):
+        ax.axvline(pb / 12, color="#1b7837", ls="--", lw=1)
+        ax.annotate(f"payback {pb:.0f} months", (pb / 12, 0), xytext=(5, 10), textcoords="offset points",
+                    fontsize=8, color="#1b7837")
+    ax.set_xlabel("year")
+    _money_axis(ax, result.scheme.currency)
+    ax.set_title("Cumulative discounted net value", fontsize=10)
+    return ax
+
+
+def plot_tornado(one_way: "OneWay", *, ax=None, top: int = 15) -> "Axes":
+    """One-way sensitivity of the SROI ratio: a bar per parameter from low to high."""
+    ax = _ax(ax)
+    t = one_way.table.head(top)
+    for k, (name, r) in enumerate(t.iterrows()):
+        lo, hi = r["ratio_low"], r["ratio_high"]
+        ax.barh(k, hi - one_way.base_ratio, left=one_way.base_ratio, color="#4393c3")
+        ax.barh(k, lo - one_way.base_ratio, left=one_way.base_ratio, color="#d6604d")
+    ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(one_way.base_ratio, color="black", lw=1)
+    ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel("SROI ratio (red: parameter at low, blue: at high)")
+    ax.set_title("Tornado: which assumptions move the ratio most", fontsize=10)
+    return ax
+
+
+def plot_switching_values(table: pd.DataFrame, *, ax=None) -> "Axes":
+    """How far each parameter must move (relative change) for the ratio to reach its target."""
+    ax = _ax(ax)
+    t = table.dropna(subset=["change"])
+    t = t.reindex(t["change"].abs().sort_values().index)
+    ax.barh(range(len(t)), t["change"] * 100, color=np.where(t["change"] < 0, "#d6604d", "#4393c3"))
+    ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("change from base needed (%)")
+    ax.set_title(f"Switching values ({table.attrs.get('target', 'target')})", fontsize=10)
+    return ax
+
+
+def plot_scenarios(table: pd.DataFrame, *, ax=None) -> "Axes":
+    """SROI ratio of each named scenario."""
+    ax = _ax(ax)
+    ax.barh(range(len(table)), table["sroi_ratio"], color="#4393c3")
+    ax.set_yticks(range(len(table)), list(table.index))
+    ax.invert_yaxis()
+    ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel("SROI ratio")
+    ax.set_title("Named scenarios", fontsize=10)
+    return ax
+
+
+def plot_psa_distribution(psa: "PSAResult", *, ax=None, threshold: float = 1.0) -> "Axes":
+    """Histogram of the SROI ratio over the draws, with P(ratio > threshold) marked."""
+    ax = _ax(ax)
+    r = psa.ratio[np.isfinite(psa.ratio)]
+    ax.hist(r, bins=60, color="#92c5de", edgecolor="white")
+    ax.axvline(threshold, color="#b2182b", lw=1.2)
+    p = psa.prob_ratio_exceeds(threshold)
+    ax.annotate(f"P(ratio > {threshold:g}) = {p:.2f}", (threshold, ax.get_ylim()[1] * 0.9), xytext=(5, 0),
+                textcoords="offset points", color="#b2182b", fontsize=9)
+    ax.set_xlabel("SROI ratio")
+    ax.set_ylabel("draws")
+    ax.set_title(f"Probabilistic sensitivity: {psa.n:,} draws", fontsize=10)
+    return ax
+
+
+def plot_probability_curve(psa: "PSAResult", *, ax=None) -> "Axes":
+    """P(SROI ratio > t) against the threshold ratio t."""
+    ax = _ax(ax)
+    hi = float(np.nanpercentile(psa.ratio, 99.5)) * 1.1 if psa.n else 2.0
+    curve = psa.probability_curve(np.linspace(0, max(hi, 1.5), 200))
+    ax.plot(curve.index, curve.to_numpy())
+    ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("threshold ratio")
+    ax.set_ylabel("probability the ratio exceeds it")
+    ax.set_title("How sure are we?", fontsize=10)
+    return ax
+
+
+def plot_convergence(psa: "PSAResult", *, ax=None) -> "Axes":
+    """Running mean of the ratio as draws accumulate."""
+    ax = _ax(ax)
+    c = psa.convergence(200)
+    ax.plot(c.index, c["mean_ratio"])
+    ax.set_xscale("log")
+    ax.set_xlabel("draws")
+    ax.set_ylabel("running mean of the ratio")
+    ax.set_title("Convergence", fontsize=10)
+    return ax
+
+
+def plot_sobol(result: "SobolResult", *, ax=None, top: int = 15) -> "Axes":
+    """First-order and total Sobol indices with their confidence intervals."""
+    ax = _ax(ax)
+    t = result.table.head(top)
+    y = np.arange(len(t))
+    ax.barh(y - 0.2, t["S1"], height=0.4, xerr=t["S1_conf"], label="first order", color="#4393c3")
+    ax.barh(y + 0.2, t["ST"], height=0.4, xerr=t["ST_conf"], label="total", color="#f4a582")
+    ax.set_yticks(y, list(t.index), fontsize=8)
+    ax.invert_yaxis()
+    ax.legend(fontsize=8)
+    ax.set_xlabel("share of the variance of the " + ("SROI ratio" if result.output == "ratio" else "NPV"))
+    ax.set_title("Sobol indices", fontsize=10)
+    return ax
+
+
+def plot_evppi(evppi: pd.Series, evpi: float, *, ax=None, currency: str = "GBP", top: int = 15) -> "Axes":
+    """Partial EVPI of each parameter, with the EVPI marked."""
+    ax = _ax(ax)
+    t = evppi.head(top)
+    ax.barh(range(len(t)), t.to_numpy(), color="#4393c3")
+    ax.axvline(evpi, color="#b2182b", lw=1.2, label=f"EVPI")
+    ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
+    ax.invert_yaxis()
+    _money_axis(ax, currency, "x")
+    ax.legend(fontsize=8)
+    ax.set_title("Value of information: what better evidence on each parameter is worth", fontsize=10)
+    return ax
+
+
+def plot_comparison(table: pd.DataFrame, *, ax=None) -> "Axes":
+    """Saving per pound invested across schemes, stacked by budget holder, with the PSA
+    interval of the ratio where the comparison table has one."""
+    ax = _ax(ax)
+    holders = [c[len("per_pound:"):] for c in table.columns if c.startswith("per_pound:")]
+    left = np.zeros(len(table))
+    cmap = __import__("matplotlib").colormaps["tab20"]
+    for k, h in enumerate(holders):
+        vals = table[f"per_pound:{h}"].fillna(0.0).to_numpy(dtype=float)
+        ax.barh(range(len(table)), vals, left=left, color=cmap(k % 20), label=h)
+        left += vals
+    if {"ratio_low", "ratio_high"} <= set(table.columns):
+        lo, hi = table["ratio_low"].to_numpy(float), table["ratio_high"].to_numpy(float)
+        mid = table["sroi_ratio"].to_numpy(float)
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        ax.errorbar(mid[ok], np.arange(len(table))[ok], xerr=[mid[ok] - lo[ok], hi[ok] - mid[ok]], fmt="none",
+                    ecolor="black", capsize=3, label="95% interval")
+    ax.set_yticks(range(len(table)), list(table.index), fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel("value per pound invested, by who receives it")
+    ax.legend(fontsize=7, loc="lower right", ncol=2)
+    ax.set_title("Saving per pound across schemes", fontsize=10)
+    return ax

@@ -1,0 +1,210 @@
+"""The commissioner's report: one self-contained HTML file.
+
+Headline, impact map, inputs, the budget-holder ledger, sensitivity and probability,
+every assumption with its source, evidence gaps and model checks. Charts are PNG
+images embedded as data URIs; there is no script and nothing is fetched from a
+network. Every piece of text that comes from a scheme file is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .display import _headline, _ledger_rows, _setting, money, ratio_text
+from .fileio import atomic_write
+from .model import Scheme
+from .results import Result, run
+
+__all__ = ["report_html", "write_report"]
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:70rem;color:#222;
+line-height:1.45;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #ddd;
+padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem}th,td{padding:.25rem .55rem;border-bottom:1px solid #eee;
+vertical-align:top}th{background:#f4f4f4;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.headline td{font-size:1rem}.big{font-size:2.2rem;font-weight:600;color:#1b7837}.muted{color:#666;font-size:.85rem}
+.warn{color:#8a4b00}img{max-width:100%;height:auto;display:block;margin:.5rem 0}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}@media(max-width:60rem){.grid{grid-template-columns:1fr}}
+.assumption{background:#fff4e0}
+"""
+
+
+def _e(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _img(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return f"<img alt='chart' src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode('ascii')}'>"
+
+
+def _chart(draw, *args, **kwargs) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    draw(*args, ax=ax, **kwargs)
+    return _img(fig)
+
+
+def _table(headers, rows, numeric=None, row_class=None) -> str:
+    numeric = numeric or [False] * len(headers)
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = []
+    for k, row in enumerate(rows):
+        cls = f" class='{row_class(k)}'" if row_class and row_class(k) else ""
+        body.append(f"<tr{cls}>" + "".join(f"<td{' class=n' if n else ''}>{_e(c)}</td>"
+                                           for c, n in zip(row, numeric)) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _num(x: float, digits: int = 3) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{digits}g}"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _assumptions(result: Result) -> tuple[list[str], list[list[str]], list[bool]]:
+    rows, flags = [], []
+    for r in result.model.refs:
+        p = r.parameter
+        if p.source is None and p.assumption is None and r.kind != "money":
+            continue
+        where = p.assumption or p.source or ""
+        if r.name.endswith(".proxy"):
+            o = next(o for o in result.scheme.outcomes if f"{o.id}.proxy" == r.name)
+            where = where or o.proxy.source
+        rng = f"{_num(p.low, 4)} to {_num(p.high, 4)}" if p.low is not None or p.high is not None else ""
+        rows.append([r.name, _num(p.base, 6), rng, "assumption" if p.assumption else "source", where])
+        flags.append(bool(p.assumption))
+    return ["parameter", "value", "range", "kind", "source or reason"], rows, flags
+
+
+def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1) -> str:
+    """The report as an HTML string (see the module docstring)."""
+    from . import plots
+    from .sensitivity import one_way, psa, run_scenarios, switching_values
+
+    result = scheme if isinstance(scheme, Result) else run(scheme)
+    s, cur = result.scheme, result.scheme.currency
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+             f"<title>{_e(s.name)}: SROI report</title><style>{CSS}</style></head><body>"]
+    parts.append(f"<h1>{_e(s.name)}</h1><p class='muted'>{_e(s.place or '')} &middot; {_e(_setting(result))}</p>")
+    if s.description:
+        parts.append(f"<p>{_e(s.description)}</p>")
+
+    # headline
+    parts.append("<h2>Headline</h2>")
+    parts.append(f"<p><span class='big'>{_e(ratio_text(result.sroi_ratio))} : 1</span> "
+                 f"<span class='muted'>present value of outcomes per pound of inputs</span></p>")
+    parts.append(_table(["", ""], _headline(result), [False, True]))
+
+    # impact map and inputs
+    parts.append("<h2>The impact map</h2>")
+    rows = []
+    for o, pv in zip(s.outcomes, result.pv_by_outcome):
+        q = "; ".join(f"{n} {_num(p.base, 4)}" for n, p in o.quantity.parts())
+        rows.append([o.id, o.stakeholder, o.outcome, o.indicator or "", q,
+                     f"{money(o.proxy.value.base, cur, 2)} {o.proxy.unit} ({o.proxy.price_year})",
+                     _pct(o.deadweight.base), _pct(o.displacement.base), _pct(o.attribution.base),
+                     _pct(o.drop_off.base), _num(o.duration.base, 4), str(o.start_year), o.beneficiary,
+                     o.value_type.replace("_", " "), money(pv, cur)])
+    parts.append(_table(["id", "stakeholder", "outcome", "indicator", "quantity", "financial proxy", "deadweight",
+                         "displacement", "attribution", "drop-off", "years", "start", "who receives it", "type",
+                         "present value"], rows, [False] * 4 + [True] + [False] + [True] * 6 + [False] * 2 + [True]))
+    parts.append("<h3>Inputs</h3>")
+    parts.append(_table(["id", "description", "funder", "kind", "years", "present value"],
+                        [[i.id, i.description, i.funder, i.kind.replace("_", " "),
+                          ", ".join(map(str, i.years)), money(pv, cur)]
+                         for i, pv in zip(s.inputs, result.pv_by_input)],
+                        [False] * 5 + [True]))
+
+    # ledger
+    parts.append("<h2>Who pays, who saves</h2>")
+    headers, rows = _ledger_rows(result)
+    parts.append(_table(headers, rows, [False] + [True] * 8))
+    parts.append(f"<div class='grid'>{_chart(plots.plot_ledger, result)}{_chart(plots.plot_waterfall, result)}"
+                 f"</div>{_chart(plots.plot_cash_flow, result)}")
+
+    # sensitivity
+    parts.append("<h2>Sensitivity</h2>")
+    ow = one_way(result.model, spread=0.2)
+    parts.append("<p class='muted'>Each parameter moved to its low and high value (or base &plusmn; 20% where "
+                 "the scheme gives no range), one at a time.</p>")
+    parts.append(_chart(plots.plot_tornado, ow, top=12))
+    sv = switching_values(result.model)
+    found = sv.dropna(subset=["switching_value"])
+    parts.append("<h3>Switching values: where the ratio reaches 1:1</h3>")
+    parts.append(_table(["parameter", "base", "switching value", "change"],
+                        [[n, _num(r["base"], 6), _num(r["switching_value"], 6), f"{100 * r['change']:+.0f}%"]
+                         for n, r in found.iterrows()], [False, True, True, True]) if len(found) else
+                 "<p>No single parameter, moved within its valid range, brings the ratio to 1:1.</p>")
+    if s.scenarios:
+        table, _ = run_scenarios(result.model)
+        parts.append("<h3>Named scenarios</h3>")
+        parts.append(_table(["scenario", "SROI ratio", "NPV", "what changes"],
+                            [[n, ratio_text(r["sroi_ratio"]), money(r["npv"], cur), r["changes"]]
+                             for n, r in table.iterrows()], [False, True, True, False]))
+
+    # probability
+    parts.append("<h2>How sure are we?</h2>")
+    pr = psa(result.model, psa_draws, seed=seed) if psa_draws else None
+    if pr is not None and pr.names:
+        parts.append(f"<p>{pr.n:,} draws of the {len(pr.names)} parameters with a distribution (seed {pr.seed}): "
+                     f"the ratio exceeds 1 in <b>{100 * pr.prob_ratio_exceeds(1.0):.0f}%</b> of draws; the expected "
+                     f"value of perfect information for a fund / do-not-fund decision is "
+                     f"<b>{_e(money(pr.evpi(1.0), cur))}</b>.</p>")
+        parts.append(f"<div class='grid'>{_chart(plots.plot_psa_distribution, pr)}"
+                     f"{_chart(plots.plot_probability_curve, pr)}</div>")
+    else:
+        parts.append("<p>No parameter of this scheme has a probability distribution, so no probabilistic "
+                     "analysis was run. The tornado and switching values above show the sensitivity.</p>")
+
+    # assumptions, sources, gaps, checks
+    parts.append("<h2>Every number and where it comes from</h2>")
+    headers, rows, flags = _assumptions(result)
+    parts.append(_table(headers, rows, [False, True, False, False, False],
+                        row_class=lambda k: "assumption" if flags[k] else ""))
+    if s.sources:
+        parts.append("<h3>Sources</h3><ul>" + "".join(
+            f"<li><b>{_e(src.id)}</b>: {_e(src.citation)}"
+            + (f" <span class='muted'>{_e(src.url)}</span>" if src.url else "") + "</li>" for src in s.sources)
+            + "</ul>")
+    if s.gaps:
+        parts.append("<h3>Evidence gaps left open</h3><ul>" + "".join(f"<li>{_e(g)}</li>" for g in s.gaps) + "</ul>")
+    parts.append("<h3>Model checks</h3>")
+    parts.append("<ul>" + "".join(f"<li class='warn'>{_e(w)}</li>" for w in result.warnings) + "</ul>"
+                 if result.warnings else "<p>No warnings.</p>")
+    prov = result.provenance
+    parts.append(f"<p class='muted'>sroi {_e(__version__)} &middot; scheme SHA-256 {_e(prov['scheme_sha256'][:16])}"
+                 f"&hellip; &middot; PSA seed {_e(seed)}</p></body></html>")
+    return "".join(parts)
+
+
+def write_report(scheme: Scheme | Result, path: str | Path, *, force: bool = False, psa_draws: int = 2000,
+                 seed: int = 1) -> Path:
+    """Write the report atomically; refuses to overwrite an existing file unless ``force``."""
+    if Path(path).exists() and not force:
+        from .fileio import OutputExistsError
+
+        raise OutputExistsError(f"{path}: already exists; pass --force to overwrite it")
+    return atomic_write(path, report_html(scheme, psa_draws=psa_draws, seed=seed), force=force)
