@@ -31,10 +31,10 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;bord
 padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem}th,td{padding:.25rem .55rem;border-bottom:1px solid #eee;
 vertical-align:top}th{background:#f4f4f4;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.headline td{font-size:1rem}.big{font-size:2.2rem;font-weight:600;color:#1b7837}.muted{color:#666;font-size:.85rem}
+.headline td{font-size:1rem}.big{font-size:2.2rem;font-weight:600;color:#1b7837}.big.bad{color:#b2182b}.muted{color:#666;font-size:.85rem}
 .warn{color:#8a4b00}img{max-width:100%;height:auto;display:block;margin:.5rem 0}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}@media(max-width:60rem){.grid{grid-template-columns:1fr}}
-.assumption{background:#fff4e0}
+.assumption{background:#fff4e0}.scroll{overflow-x:auto}.bad{color:#b2182b}
 """
 
 
@@ -71,7 +71,7 @@ def _table(headers, rows, numeric=None, row_class=None) -> str:
         cls = f" class='{row_class(k)}'" if row_class and row_class(k) else ""
         body.append(f"<tr{cls}>" + "".join(f"<td{' class=n' if n else ''}>{_e(c)}</td>"
                                            for c, n in zip(row, numeric)) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
 
 
 def _num(x: float, digits: int = 3) -> str:
@@ -114,7 +114,8 @@ def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1
 
     # headline
     parts.append("<h2>Headline</h2>")
-    parts.append(f"<p><span class='big'>{_e(ratio_text(result.sroi_ratio))} : 1</span> "
+    good = result.sroi_ratio >= 1
+    parts.append(f"<p><span class='big{'' if good else ' bad'}'>{_e(ratio_text(result.sroi_ratio))} : 1</span> "
                  f"<span class='muted'>present value of outcomes per pound of inputs</span></p>")
     parts.append(_table(["", ""], _headline(result), [False, True]))
 
