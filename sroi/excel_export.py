@@ -141,7 +141,6 @@ FIRST_ROW = 5  # first data row of the table sheets (row 3: headers, row 4: unit
 DEFLATOR_FIRST = 8
 DISCOUNT_BAND_FIRST, CUSTOM_HEADER = 6, 13
 STRUCTURE_LABELS = ("Outcome rows", "Input rows", "Year columns", "Intake years")
-DISBENEFIT_TEXT = {True: True, False: False}
 
 
 def col(n: int) -> str:
@@ -823,9 +822,10 @@ class _Writer:
             ("investment", "Present value of inputs (investment)",
              f"=SUM({INPUTS}!${in_pv}${FIRST_ROW}:${in_pv}${last_i})", MONEY),
             ("npv", "Net present value", f"=B{h['present_value']}-B{h['investment']}", MONEY),
-            ("sroi_ratio", "SROI ratio (value per unit of money invested)", f"=B{h['present_value']}/B{h['investment']}",
-             RATIO),
-            ("net_sroi_ratio", "Net SROI ratio (NPV per unit of money invested)", f"=B{h['npv']}/B{h['investment']}", RATIO),
+            ("sroi_ratio", "SROI ratio (value per unit of money invested)",
+             f"=B{h['present_value']}/B{h['investment']}", RATIO),
+            ("net_sroi_ratio", "Net SROI ratio (NPV per unit of money invested)",
+             f"=B{h['npv']}/B{h['investment']}", RATIO),
             ("payback_months", "Discounted payback (months from the start of year 1)",
              f'=IF(SUM({pvc})=0,0,IFERROR(INDEX({months},1,MATCH(TRUE(),{done},0)),"not within the horizon"))',
              "0.00"),

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from .discounting import GREEN_BOOK_BANDS
 from .errors import PriceYearError, ScenarioError
 from .excel_export import (
@@ -583,8 +585,6 @@ class _Exported:
         return out
 
     def no_extra_rows(self, sheet: str, columns, n: int, what: str) -> None:
-        from openpyxl.utils import get_column_letter
-
         inputs = [k for k, (*_rest, style) in enumerate(columns, 1) if style == "input"]
         for r in range(FIRST_ROW + n, self.book.max_row(sheet) + 1):
             for k in inputs:
@@ -870,8 +870,6 @@ class _ValueMap:
         return None
 
     def check_header(self, sheet: str, r: int, cols: dict[str, int], aliases, required) -> None:
-        from openpyxl.utils import get_column_letter
-
         ws = self.book.formulas[sheet]
         table = _lookup(aliases)
         seen: dict[str, str] = {}
@@ -1007,8 +1005,6 @@ class _ValueMap:
         return _validate(data, file, {**where, **c.where})
 
     def outcomes(self, sheet, hr, cols, cells, price_year, taken, where):
-        from openpyxl.utils import get_column_letter
-
         c = self.c
         out: list[dict[str, Any]] = []
         stakeholder = None
@@ -1099,8 +1095,6 @@ class _ValueMap:
         return out, r
 
     def inputs(self, sheet, after, cells, price_year, taken, where):
-        from openpyxl.utils import get_column_letter
-
         found = None
         for name in self.book.sheetnames:
             if _norm(name) in ("inputs", "input"):

@@ -123,7 +123,7 @@ def constant_parameter_rate() -> dict:
                    "proxy": {"value": 100, "unit": "u", "price_year": 2024, "source": "t"}, "duration": 3,
                    "drop_off": 1.0, "beneficiary": "participant", "value_type": "social"},
                   {"id": "half", "stakeholder": "P", "outcome": "Half a year", "quantity": 4,
-                   "proxy": {"value": 0.30000000000000004, "unit": "u", "price_year": 2024, "source": "t"},
+                   "proxy": {"value": 0.3, "unit": "u", "price_year": 2024, "source": "t"},
                    "duration": 0.5, "beneficiary": "nhs", "value_type": "fiscal_cashable"}],
     )
 
@@ -178,6 +178,17 @@ def test_any_numbers_round_trip_bit_for_bit(tmp_path_factory, dw, proxy, amount,
     d["inputs"][0]["amount"] = amount
     scheme = sroi.from_dict(d)
     assert roundtrip(scheme, tmp_path_factory.mktemp("rt")) == scheme
+
+
+def test_a_float_needing_17_digits_round_trips(tmp_path):
+    """0.1 + 0.2 = 0.30000000000000004 needs 17 significant digits; openpyxl alone would
+    write 0.3."""
+    d = minimal()
+    d["outcomes"][0]["proxy"]["value"] = 0.1 + 0.2
+    scheme = sroi.from_dict(d)
+    back = roundtrip(scheme, tmp_path)
+    assert back.outcomes[0].proxy.value.base == 0.30000000000000004
+    assert back == scheme
 
 
 def test_an_edit_made_in_the_workbook_flows_back(tmp_path):
@@ -330,6 +341,27 @@ def test_libreoffice_recalculates_to_the_engine(recalculated, name):
               if isinstance(c.value, str) and c.value.startswith("#") and c.value.rstrip("!?0/").isupper()]
     assert errors == []
     LARGEST[name] = worst
+
+
+@pytest.mark.parametrize("name", LO_NAMES)
+def test_a_workbook_saved_by_libreoffice_imports_back(recalculated, name):
+    """LibreOffice rewrites the whole file (its own styles, shared strings, cached
+    results); the input cells must still read back to the same scheme, including the
+    assumption edited in the workbook."""
+    scheme, path = recalculated[name]
+    back = import_workbook(path)
+    assert to_dict(back) == to_dict(scheme)
+    assert back == scheme
+
+
+def test_without_libreoffice_the_check_skips_but_fails_in_ci(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install libreoffice-calc-nogui"):
+        soffice()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set: .ci/run installs libreoffice-calc-nogui"):
+        soffice()
 
 
 def test_libreoffice_crosses_the_green_book_band(recalculated):
