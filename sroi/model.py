@@ -31,6 +31,7 @@ __all__ = [
     "BUDGET_HOLDERS",
     "VALUE_TYPES",
     "CONFIDENCE_LEVELS",
+    "FORMAT_VERSION",
 ]
 
 #: Who pays and who saves: the built-in budget holders. A scheme may declare more
@@ -67,6 +68,9 @@ VALUE_TYPES: dict[str, str] = {
 }
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
+
+#: The version of the scheme file format read and written by this release.
+FORMAT_VERSION = 1
 
 DistributionKind = Literal[
     "fixed", "uniform", "triangular", "pert", "normal", "truncnormal", "lognormal", "gamma", "beta"
