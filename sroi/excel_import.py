@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from .discounting import GREEN_BOOK_BANDS
 from .errors import PriceYearError, ScenarioError
-from .excel_export import (
+from .excel_layout import (
     ABOUT, DISCOUNT_BAND_FIRST, DISCOUNTING, FIRST_ROW, GAPS, HOLDERS, INPUT_COLUMNS, INPUTS, MAP, MARKER,
     OUTCOME_COLUMNS, PARAMETER_META, PARAMETERS, SCENARIOS, SETTINGS, SETTINGS_ROWS, SOURCES, STRUCTURE_LABELS, YEARS,
     Layout,

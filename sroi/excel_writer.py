@@ -1,0 +1,166 @@
+"""Cell helpers of the workbook writer: typed values, fills, headers, lists and widths.
+
+:class:`SheetWriter` holds the workbook being built and the parameter cells written
+so far; the sheet writers (:mod:`sroi.excel_sheets`, :mod:`sroi.excel_formulas`)
+build on it and :mod:`sroi.excel_export` puts them together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .errors import PriceYearError
+from .excel_layout import (
+    BOLD, DEFLATOR, DEFLATOR_FIRST, FIRST_ROW, FORMULA_FILL, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE,
+    REFERENCE_FILL, SETTINGS, SHEETS, THIN, TITLE, WRAP, F, I, Layout, R, col,
+)
+from .model import Parameter, Scheme
+from .prices import load_deflator
+
+
+def _exact(cell, x: float) -> None:
+    """Store a number so that it reads back bit for bit.
+
+    openpyxl writes numbers with 16 significant digits; a float that needs 17 would
+    come back rounded. Such a float is stored as its shortest round-trip text in a
+    numeric cell instead.
+    """
+    cell.value = x
+    if isinstance(x, float) and float(f"{x:.16g}") != x:
+        cell._value = _Digits(repr(x))  # written as is by openpyxl's cell writer
+
+
+class _Digits(str):
+    """The digits of a number, written verbatim into a numeric cell."""
+
+
+class SheetWriter:
+    """A new workbook with every sheet of the layout, and the means to fill it."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.s = scheme
+        self.L = Layout.of(scheme)
+        self.wb = Workbook()
+        self.wb.remove(self.wb.active)
+        self.ws = {name: self.wb.create_sheet(name) for name in SHEETS}
+        self.params: list[tuple[str, str, str, str, Parameter]] = []  # name, field, sheet, cell, parameter
+
+    # -- cells -------------------------------------------------------------------------
+    def put(self, sheet: str, ref: str, value: Any, style: str | None = None, fmt: str | None = None,
+            font: Font | None = None) -> None:
+        c = self.ws[sheet][ref]
+        if isinstance(value, str) and value.startswith("=") and style == F:
+            c.value = value
+        elif isinstance(value, str):
+            c.value = value
+            c.data_type = "s"  # text that starts with '=' stays text
+        elif isinstance(value, float):
+            _exact(c, value)
+        else:
+            c.value = value
+        if style == I:
+            c.fill, c.font = INPUT_FILL, INPUT_FONT
+        elif style == F:
+            c.fill = FORMULA_FILL
+        elif style == R:
+            c.fill = REFERENCE_FILL
+        if fmt:
+            c.number_format = fmt
+        if font is not None:
+            c.font = font
+
+    def param(self, name: str, field: str, sheet: str, ref: str, p: Parameter | None, fmt: str | None,
+              style: str = I) -> None:
+        """The base value of parameter ``p`` (listed on 'Parameters'); a blank input cell if ``p`` is None."""
+        if p is None:
+            self.put(sheet, ref, None, style, fmt)
+            return
+        self.put(sheet, ref, p.base, style, fmt)
+        self.params.append((name, field, sheet, ref, p))
+
+    def formula_cells(self, sheet: str, columns, column, r: int, formulas: dict[str, str]) -> None:
+        """The formula columns of row ``r`` of a table sheet; ``column`` maps a key to its letter."""
+        for key, _h, _u, _w, fmt, style in columns:
+            if style == F:
+                self.put(sheet, f"{column(key)}{r}", formulas[key], F, fmt)
+
+    # -- headings, lists and widths ----------------------------------------------------
+    def title(self, sheet: str, text: str, note: str) -> None:
+        ws = self.ws[sheet]
+        self.put(sheet, "A1", text, font=TITLE)
+        self.put(sheet, "A2", note, font=NOTE)
+        ws.row_dimensions[2].height = 30
+        ws["A2"].alignment = Alignment(wrap_text=False, vertical="top")
+
+    def table_header(self, sheet: str, columns, row: int = 3) -> None:
+        ws = self.ws[sheet]
+        for k, c in enumerate(columns, 1):
+            key, header = c[0], c[1]
+            unit = c[2] if len(c) > 3 else ""
+            width = c[3] if len(c) > 3 else c[2]
+            h = ws.cell(row, k, header)
+            h.font, h.fill, h.alignment, h.border = BOLD, HEADER_FILL, WRAP, THIN
+            if unit:
+                u = ws.cell(row + 1, k, unit)
+                u.font, u.alignment = NOTE, WRAP
+            ws.column_dimensions[col(k)].width = width
+        ws.row_dimensions[row].height = 32
+        ws.row_dimensions[row + 1].height = 30
+
+    def header_cells(self, sheet: str, row: int, headers: Sequence[str], wrap: bool = False) -> None:
+        """Bold grey headers along ``row`` from column A."""
+        for k, text in enumerate(headers, 1):
+            cell = self.ws[sheet].cell(row, k, text)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+            if wrap:
+                cell.alignment = WRAP
+
+    def year_headings(self, sheet: str, labels: Sequence[str], width: float) -> None:
+        """Row 3 of a year-by-year sheet: ``labels`` over columns A to C, then the scheme years."""
+        for column, text in zip("ABC", labels):
+            self.put(sheet, f"{column}3", text, font=BOLD)
+        for y in range(1, self.L.horizon + 1):
+            self.put(sheet, f"{self.L.year_col(y)}3", y, font=BOLD)
+            self.ws[sheet].column_dimensions[self.L.year_col(y)].width = width
+
+    def widths(self, sheet: str, widths: Sequence[float]) -> None:
+        """Widths of columns A, B, ... in turn."""
+        for k, w in enumerate(widths, 1):
+            self.ws[sheet].column_dimensions[col(k)].width = w
+
+    def table_rows(self, sheet: str, rows, style: str, column: int = 1, wrap: bool = False) -> None:
+        """``rows`` of values down a table sheet from its first data row, from ``column`` (1 = A) on."""
+        for k, values in enumerate(rows):
+            for n, value in enumerate(values):
+                ref = f"{col(column + n)}{FIRST_ROW + k}"
+                self.put(sheet, ref, value, style)
+                if wrap:
+                    self.ws[sheet][ref].alignment = WRAP
+
+    def validation(self, sheet: str, options, cells: str) -> None:
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+        self.ws[sheet].add_data_validation(dv)
+        dv.add(cells)
+
+    # -- rebasing ----------------------------------------------------------------------
+    def rebase_formula(self, price_year_cell: str) -> str:
+        base = f"{SETTINGS}!$B${Layout.setting('price_base')}"
+        table = f"{DEFLATOR}!$A${DEFLATOR_FIRST}:$B${self.deflator_last}"
+        return (f'=IF(""&{price_year_cell}=""&{base},1,VLOOKUP(""&{base},{table},2,FALSE)'
+                f'/VLOOKUP(""&{price_year_cell},{table},2,FALSE))')
+
+    @property
+    def deflator_rows(self) -> list[tuple[str, float]]:
+        try:
+            deflator = load_deflator(self.s.currency)
+        except PriceYearError:
+            return []
+        return [(str(y), v) for y, v in sorted(deflator.index.items(), key=lambda kv: (kv[0].fiscal, kv[0].year))]
+
+    @property
+    def deflator_last(self) -> int:
+        return DEFLATOR_FIRST + max(1, len(self.deflator_rows)) - 1
