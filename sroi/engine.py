@@ -346,9 +346,13 @@ def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.n
         df_at = lambda idx: df[rows, idx]  # noqa: E731
 
     # ---- outcomes -------------------------------------------------------------------
-    mult = X[:, m.q1_idx] * np.where(m.has_q2, X[:, m.q2_idx], 1.0)
-    unit = (X[:, m.proxy_idx] * m.value_scale * (1.0 - X[:, m.deadweight_idx])
-            * (1.0 - X[:, m.displacement_idx]) * (1.0 - X[:, m.attribution_idx]))
+    mult = X[:, m.q1_idx]
+    if m.has_q2.any():
+        mult = mult * np.where(m.has_q2, X[:, m.q2_idx], 1.0)
+    unit = X[:, m.proxy_idx] * m.value_scale
+    unit *= 1.0 - X[:, m.deadweight_idx]
+    unit *= 1.0 - X[:, m.displacement_idx]
+    unit *= 1.0 - X[:, m.attribution_idx]
     keep = 1.0 - X[:, m.drop_idx]
     with np.errstate(divide="ignore"):
         log_keep = np.log(keep)
@@ -357,8 +361,10 @@ def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.n
     frac = dur - full
     C = m.cohort_idx.size
     last_start = m.lag + np.where(m.linked, max(C - 1, 0), 0)  # latest year (0-based) an intake begins
-    if len(runs) == 1 and bool(np.all(full + (frac > 0) + last_start <= T)):
-        pv_out = _present_values_one_rate(m, people, runs[0][2], df, log_keep, full, frac, value_shift)
+    # one rate over the horizon, and no outcome (whole or part year) running past it
+    if len(runs) == 1 and bool(np.all(dur.max(axis=0) <= T - last_start)):
+        rate = m.rates[0] if m.rates is not None else X[:, m.rate_idx][:, None]
+        pv_out = _present_values_one_rate(m, people, rate, df, X[:, m.drop_idx], log_keep, full, frac, value_shift)
     else:
         pv_out = _present_values_general(m, people, runs, df_at, keep, log_keep, full, frac, value_shift)
     pv_out *= mult * unit
@@ -376,16 +382,23 @@ def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.n
     return pv_out, pv_in
 
 
-def _present_values_one_rate(m: "Model", people, log_d, df, log_keep, full, frac, value_shift) -> np.ndarray:
+def _present_values_one_rate(m: "Model", people, rate, df, drop, log_keep, full, frac, value_shift) -> np.ndarray:
     """Discounted outcome profiles when one rate covers every year and no outcome runs
     past the horizon: each profile is ``DF(first year) x (geometric series + final part-year)``,
     so intakes only scale it by their own discount factor."""
     D, T = people.shape
-    L = log_keep + log_d  # log of (1 - drop_off) / (1 + r)
+    L = log_keep - np.log1p(rate)  # log q, with q = (1 - drop_off) / (1 + r)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        series = np.where(L == 0, full, np.expm1(full * L) / np.expm1(L))
-        tail = np.where(frac > 0, frac * np.where(full == 0, 1.0, np.exp(full * L)), 0.0)
-    core = np.where(full <= 0, 0.0, series) + tail
+        em = np.expm1(full * L)  # q**full - 1
+        # q - 1 = -(drop_off + r) / (1 + r): exact, no cancellation near q = 1
+        core = em / (-(drop + rate) / (1.0 + rate))  # the geometric series: sum of q**k for k < full
+        em += 1.0  # q**full, the weight of the final part-year
+        em *= frac
+        core += em
+    odd = ~np.isfinite(core)  # q = 1 (no drop-off, no discounting: 0/0) or q = 0 with full = 0
+    if odd.any():
+        special = np.where(full == 0, frac, full + frac * np.where(L == -np.inf, 0.0, 1.0))
+        core = np.where(odd, special, core)
     # discount factor of each intake's first year of value, summed over intakes
     C = m.cohort_idx.size
     first = m.lag[None, :] + np.arange(max(C, 1))[:, None] + 1 - value_shift  # (C', O) discount times

@@ -177,7 +177,7 @@ def evppi_regression(x: np.ndarray, nb: np.ndarray, *, knots: int = 8) -> float:
 
 def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Generator | None = None,
         method: str = "mc", correlation: Mapping[tuple[str, str], float] | None = None,
-        chunk_size: int = 16_384, keep_design: bool | None = None, progress: bool | None = None) -> PSAResult:
+        chunk_size: int = 8192, keep_design: bool | None = None, progress: bool | None = None) -> PSAResult:
     """Probabilistic sensitivity analysis over every parameter with a distribution.
 
     Parameters

@@ -1,9 +1,9 @@
 """Global sensitivity: Sobol first-order and total indices, through SALib.
 
-SALib draws the Saltelli design (a scrambled Sobol sequence in the unit cube), the
-uniforms are mapped through each parameter's inverse CDF exactly as in the PSA, the
-kernel evaluates the design in chunks, and SALib's analysis returns the indices with
-bootstrap confidence intervals. sample -> evaluate -> analyze stay separate steps.
+The Saltelli design (a scrambled Sobol sequence in the unit cube, arranged as SALib
+arranges it) is mapped through each parameter's inverse CDF exactly as in the PSA, the
+kernel evaluates it in chunks, and SALib's analysis returns the indices with bootstrap
+confidence intervals. sample -> evaluate -> analyze stay separate steps.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import qmc
 
 from ..engine import Model, compile_scheme
 from ..model import Scheme
@@ -19,7 +20,26 @@ from .outputs import outputs
 from .psa import design_columns, marginals
 from .sampling import as_generator
 
-__all__ = ["sobol", "SobolResult"]
+__all__ = ["sobol", "SobolResult", "saltelli_design"]
+
+
+def saltelli_design(d: int, n: int, *, seed: int) -> np.ndarray:
+    """The Saltelli design without second-order terms: ``n x (d + 2)`` rows of ``d`` uniforms.
+
+    The same matrix, row for row, as ``SALib.sample.sobol.sample(problem, n,
+    calc_second_order=False, scramble=True, seed=seed)`` over the unit cube: for each of
+    the ``n`` points of a scrambled ``2d``-dimensional Sobol sequence, the row ``A``
+    (first ``d`` coordinates), then ``A`` with its ``k``-th column taken from ``B`` (the
+    last ``d``) for each ``k``, then ``B``. SALib fills it with a Python loop over rows;
+    this builds it with array operations (the test checks the two are identical).
+    """
+    base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random(n)
+    A, B = base[:, :d], base[:, d:]
+    out = np.repeat(A[:, None, :], d + 2, axis=1)  # (n, d + 2, d)
+    k = np.arange(d)
+    out[:, 1 + k, k] = B[:, k]
+    out[:, d + 1, :] = B
+    return out.reshape(n * (d + 2), d)
 
 
 @dataclass(frozen=True)
@@ -43,7 +63,6 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
     ``n x (parameters + 2)`` rows. Parameters without a distribution are held at base.
     """
     from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
 
     if output not in ("ratio", "npv"):
         raise ValueError(f"output must be 'ratio' or 'npv', got {output!r}")
@@ -58,11 +77,12 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
     sample_seed = int(rng.integers(0, 2 ** 31 - 1))
     analyze_seed = int(rng.integers(0, 2 ** 31 - 1))
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    u = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=sample_seed)
+    u = saltelli_design(len(names), n, seed=sample_seed)
     u = np.clip(u, 1e-12, 1 - 1e-12)  # the inverse CDFs of unbounded distributions are infinite at 0 and 1
-    X = np.repeat(model.base[None, :], u.shape[0], axis=0)
+    X = np.empty((u.shape[0], model.base.size), order="F")
+    X[...] = model.base
     for j, (k, m) in enumerate(zip(cols, marginals(model, cols))):
-        X[:, k] = m.ppf(u[:, j])
+        X[:, k] = m.ppf(np.ascontiguousarray(u[:, j]))
     out = outputs(model, X)
     y = out.ratio if output == "ratio" else out.npv
     res = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples,
