@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--psa", type=int, default=0, metavar="N", help="PSA draws per scheme for P(ratio > 1)")
     cmp_.add_argument("--seed", type=int, default=1, help="PSA seed (default 1)")
     cmp_.add_argument("--price-base", help="price year to rebase NPVs to (default: the most common)")
+    cmp_.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
+                      help="for the PSA, give parameters with a low-high range but no distribution this one")
     cmp_.add_argument("--format", choices=("text", "csv", "json"), default="text")
     cmp_.add_argument("-o", "--output", help="write the table to this file")
     cmp_.add_argument("--chart", help="also write the comparison chart (PNG) to this file")
@@ -100,7 +102,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     from .compare import compare
 
-    table = compare(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed)
+    table = compare(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges)
     if args.format == "csv":
         text = table.to_csv(lineterminator="\n")
     elif args.format == "json":

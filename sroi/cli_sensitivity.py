@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threshold", type=float, default=1.0,
                    help="threshold ratio for the fund / do-not-fund decision and EVPI (default 1)")
     p.add_argument("--evpi", action="store_true", help="with --psa: EVPI and each parameter's partial EVPI")
+    p.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
+                   help="for --psa and --sobol, give parameters with a low-high range but no distribution this one")
     p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
     p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -75,8 +77,11 @@ def handle(args: argparse.Namespace) -> str:
     from .scenario import load
     from .sensitivity import one_way, psa, run_scenarios, sobol, switching_values
 
+    from .sensitivity import ranges_as_distributions
+
     scheme = load(args.file)
     model = compile_scheme(scheme)
+    drawn = compile_scheme(ranges_as_distributions(scheme, args.ranges)) if args.ranges else model
     if not any((args.tornado, args.switching, args.scenarios, args.psa, args.sobol)):
         args.tornado = args.switching = args.scenarios = True
     text = [f"{scheme.name}: sensitivity analysis"]
@@ -100,7 +105,7 @@ def handle(args: argparse.Namespace) -> str:
         text += _table(table, ["present_value", "investment", "npv", "sroi_ratio", "changes"])
         data["scenarios"] = _records(table)
     if args.psa:
-        r = psa(model, args.psa, seed=args.seed, method=args.method)
+        r = psa(drawn, args.psa, seed=args.seed, method=args.method)
         s = r.summary()
         p = r.prob_ratio_exceeds(args.threshold)
         text += ["", f"Probabilistic sensitivity: {r.n:,} draws ({r.method}, seed {r.seed}), "
@@ -123,7 +128,7 @@ def handle(args: argparse.Namespace) -> str:
             data["psa"]["evpi"] = evpi
     if args.sobol:
         seed = args.seed if args.seed is not None else data.get("seed")
-        so = sobol(model, args.sobol, seed=seed)
+        so = sobol(drawn, args.sobol, seed=seed)
         text += ["", f"Sobol indices of the SROI ratio ({so.evaluations:,} evaluations, seed {so.seed})"]
         text += _table(so.table, ["S1", "S1_conf", "ST", "ST_conf"])
         data["sobol"] = {"n": so.n, "evaluations": so.evaluations, "seed": so.seed, "rows": _records(so.table)}

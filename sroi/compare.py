@@ -37,15 +37,18 @@ def _mode(values: list) -> object:
 
 
 def compare(schemes: Iterable[Scheme | str | Path], *, price_base: str | int | None = None, psa_draws: int = 0,
-            seed: int | None = None, interval: float = 0.95) -> pd.DataFrame:
+            seed: int | None = None, interval: float = 0.95, ranges_as: str | None = None) -> pd.DataFrame:
     """A league table of schemes, sorted by SROI ratio.
 
     Columns: currency, price base, horizon, discounting, perspective, SROI ratio, NPV
     (and ``npv_rebased`` in ``price_base`` prices where the deflator allows), payback,
     cashable share, ``per_pound:<holder>`` (value per pound invested received by each
     budget holder), and, with ``psa_draws``, the probability that the ratio exceeds 1 and
-    its central interval. ``comparability`` lists how each scheme differs from the most
-    common setting (or from ``price_base``); an empty cell means fully comparable.
+    its central interval. ``ranges_as`` ("triangular", "pert" or "uniform") gives every
+    parameter with a range but no distribution that distribution for the PSA (see
+    :func:`sroi.sensitivity.ranges_as_distributions`). ``comparability`` lists how each
+    scheme differs from the most common setting (or from ``price_base``); an empty cell
+    means fully comparable.
     """
     loaded = [s if isinstance(s, Scheme) else load(s) for s in schemes]
     if not loaded:
@@ -85,9 +88,9 @@ def compare(schemes: Iterable[Scheme | str | Path], *, price_base: str | int | N
         for h, lr in r.ledger.iterrows():
             row[f"per_pound:{h}"] = lr["value_per_pound_invested"]
         if psa_draws:
-            from .sensitivity import psa
+            from .sensitivity import psa, ranges_as_distributions
 
-            p = psa(r.model, psa_draws, seed=seed)
+            p = psa(ranges_as_distributions(s, ranges_as) if ranges_as else r.model, psa_draws, seed=seed)
             if p.names:
                 lo, hi = np.quantile(p.ratio, [(1 - interval) / 2, 1 - (1 - interval) / 2])
                 row.update(p_ratio_exceeds_1=p.prob_ratio_exceeds(1.0), ratio_low=lo, ratio_high=hi)

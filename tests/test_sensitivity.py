@@ -356,3 +356,21 @@ def test_saltelli_design_is_salibs(d, n):
     ours = saltelli_design(d, n, seed=123)
     theirs = salib_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=123)
     assert np.array_equal(ours, theirs)
+
+
+def test_ranges_as_distributions():
+    """Parameters with low < high and no distribution get the one asked for; others keep
+    theirs; the base values and the deterministic result are unchanged."""
+    from sroi.sensitivity import ranges_as_distributions
+    s = sroi.load(FNP)
+    t = ranges_as_distributions(s, "pert")
+    rate = t.outcomes[0].quantity.rate
+    assert rate.distribution.kind == "pert" and (rate.low, rate.base, rate.high) == (0.0, 0.06, 0.06)
+    assert t.outcomes[0].duration.distribution is None  # no range, no distribution
+    assert sroi.run(t).sroi_ratio == sroi.run(s).sroi_ratio
+    r = psa(t, 500, seed=1)
+    assert set(r.names) == {"fnp_programme.amount", "fewer_injury_encounters.rate", "fewer_injury_bed_days.rate"}
+    u = uncertain()
+    assert ranges_as_distributions(u).outcomes[0].deadweight.distribution.kind == "beta"  # kept
+    with pytest.raises(ValueError, match="kind must be"):
+        ranges_as_distributions(s, "normal")

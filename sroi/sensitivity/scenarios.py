@@ -13,7 +13,7 @@ from ..engine import Model, compile_scheme
 from ..model import CONFIDENCE_LEVELS, Scheme
 from ..results import Result, run
 
-__all__ = ["run_scenarios", "optimism_bias"]
+__all__ = ["run_scenarios", "optimism_bias", "ranges_as_distributions"]
 
 
 def run_scenarios(scheme: Scheme | Model) -> tuple[pd.DataFrame, dict[str, Result]]:
@@ -81,3 +81,33 @@ def optimism_bias(scheme: Scheme | Model, *, cost_uplift: float = 0.0, benefit_r
         benefit = np.full(len(model.scheme.outcomes), 1.0 - benefit_reduction)
     return dataclasses.replace(model, value_scale=model.value_scale * benefit,
                                cost_scale=model.cost_scale * (1.0 + cost_uplift))
+
+
+def ranges_as_distributions(scheme: Scheme, kind: str = "triangular") -> Scheme:
+    """A copy of ``scheme`` in which every parameter with a range (``low < high``) and no
+    distribution gets one: ``"triangular"`` or ``"pert"`` (mode at the base value) or
+    ``"uniform"``.
+
+    This is a modelling choice, not evidence: it lets a probabilistic analysis show the
+    spread that the file's ranges imply when the file gives no distributions. Parameters
+    that already have a distribution keep it; the file on disk is untouched.
+    """
+    from ..scenario import from_dict, to_dict
+
+    if kind not in ("triangular", "pert", "uniform"):
+        raise ValueError(f"kind must be 'triangular', 'pert' or 'uniform', got {kind!r}")
+
+    def visit(node):
+        if isinstance(node, dict):
+            if ("base" in node and "low" in node and "high" in node and "distribution" not in node
+                    and node["low"] < node["high"]):
+                node["distribution"] = kind
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    data = to_dict(scheme)
+    visit(data)
+    return from_dict(data, path=scheme.path)
