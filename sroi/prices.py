@@ -176,6 +176,8 @@ def load_deflator(currency: str = "GBP", data_dir: Path | None = None) -> Deflat
             year = PriceYear.parse(row["period"])
             if year in index:
                 raise PriceYearError(f"{table}: period {year} appears twice")
+            if not (row.get("source") or "").strip():
+                raise PriceYearError(f"{table}: period {year} has no source; every index value cites its release")
             index[year] = float(row["index"])
             if row.get("status", "outturn").strip() == "forecast":
                 forecast.add(year)

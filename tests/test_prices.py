@@ -75,3 +75,22 @@ def test_rebasing_chains(a, b, c):
     d = load_deflator("GBP")
     assert math.isclose(d.factor(a, b) * d.factor(b, c), d.factor(a, c), rel_tol=1e-12)
     assert math.isclose(d.factor(a, b) * d.factor(b, a), 1.0, rel_tol=1e-12)
+
+
+def test_every_deflator_row_cites_its_release():
+    import csv
+
+    from sroi.prices import DATA_DIR
+    with open(DATA_DIR / "deflators" / "gbp.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["source"].startswith("HM Treasury, GDP deflators") for r in rows)
+
+
+def test_a_deflator_row_without_a_source_is_refused(tmp_path):
+    import shutil
+
+    from sroi.prices import DATA_DIR
+    shutil.copy(DATA_DIR / "deflators" / "gbp.toml", tmp_path / "gbp.toml")
+    (tmp_path / "gbp.csv").write_text("period,index,status,source\n2019,81.1085,outturn,\n")
+    with pytest.raises(PriceYearError, match="period 2019 has no source"):
+        load_deflator("GBP", tmp_path)
