@@ -374,3 +374,14 @@ def test_ranges_as_distributions():
     assert ranges_as_distributions(u).outcomes[0].deadweight.distribution.kind == "beta"  # kept
     with pytest.raises(ValueError, match="kind must be"):
         ranges_as_distributions(s, "normal")
+
+
+def test_evppi_stays_below_evpi_when_the_spline_overshoots():
+    """Found by hypothesis: 400 draws (seed 9064), threshold 0.75, one draw with negative net
+    benefit. An 8-knot spline on gain.proxy overshoots below zero in the sparse tail and gave a
+    partial EVPI of 22.6 against an EVPI of 14.3, which no conditional expectation allows;
+    the rejected fit now falls back to the regressogram."""
+    r = psa(uncertain(), 400, seed=9064)
+    evpi = r.evpi(0.75)
+    assert evpi == pytest.approx(14.297211101395078, rel=1e-9)
+    assert (r.evppi(0.75) <= evpi).all()

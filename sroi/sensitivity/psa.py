@@ -14,7 +14,9 @@ better evaluation first?". For the decision fund / do not fund at a threshold ra
 * the partial EVPI of parameter ``i`` replaces NB by its regression on that parameter,
   ``g(x_i) = E[NB | x_i]``, estimated with a cubic regression spline (the
   single-parameter regression method of Strong, Oakley and Brennan, Medical Decision
-  Making 2014;34(3):311-326): EVPPI_i = E[max(g, 0)] - max(E[g], 0).
+  Making 2014;34(3):311-326): EVPPI_i = E[max(g, 0)] - max(E[g], 0). A fit that
+  breaks a property every conditional expectation has is replaced by a regressogram
+  (see :func:`evppi_regression`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pandas as pd
 from scipy.interpolate import make_lsq_spline
 
 from .. import __version__
-from ..engine import Model, compile_scheme
+from ..engine import Model, as_model
 from ..model import Scheme
 from ..results import scheme_hash
 from .outputs import Outputs, outputs
@@ -40,17 +42,9 @@ __all__ = ["psa", "PSAResult", "design_columns", "evppi_regression"]
 KEEP_DESIGN_LIMIT = 20_000_000  # values (160 MB); above this the design is not kept by default
 
 
-def _model(x: Scheme | Model) -> Model:
-    return x if isinstance(x, Model) else compile_scheme(x)
-
-
 def marginals(model: Model, cols: list[int]) -> list:
-    """The marginals of ``cols``, built once per model (tables take 1-2 ms each)."""
-    cache = model.__dict__.setdefault("_marginals", {})
-    for k in cols:
-        if k not in cache:
-            cache[k] = marginal(model.refs[k].parameter)
-    return [cache[k] for k in cols]
+    """The marginals of the parameters in ``cols`` (cached by :func:`marginal`)."""
+    return [marginal(model.refs[k].parameter) for k in cols]
 
 
 def design_columns(model: Model) -> list[int]:
@@ -151,11 +145,18 @@ class PSAResult:
 
 
 def evppi_regression(x: np.ndarray, nb: np.ndarray, *, knots: int = 8) -> float:
-    """E[max(g, 0)] - max(E[g], 0) with ``g`` the cubic regression spline of ``nb`` on ``x``.
+    """E[max(g, 0)] - max(E[g], 0), with ``g`` an estimate of E[NB | x].
 
-    Knots are placed at quantiles of ``x``; a parameter with fewer distinct values than
-    needed falls back to the mean of ``nb`` within each distinct value. Never negative
-    (Jensen's inequality holds for the fitted ``g`` itself).
+    ``g`` is the cubic regression spline of ``nb`` on ``x`` (knots at quantiles of ``x``),
+    the single-parameter regression method of Strong, Oakley and Brennan. A parameter
+    with too few distinct values for a spline uses the mean of ``nb`` at each value.
+
+    A true conditional expectation never has a larger negative part than ``nb`` itself
+    (Jensen's inequality), which is what keeps partial EVPI at or below EVPI. A spline
+    fitted to few draws can overshoot in a sparse tail and break that; such a fit is not
+    an estimate of E[NB | x], so the estimate then uses the regressogram instead: the
+    mean of ``nb`` in equal-count bins of ``x`` (about n^(1/3) of them), which keeps the
+    property by construction. The result is never negative.
     """
     x = np.asarray(x, float)
     nb = np.asarray(nb, float)
@@ -164,15 +165,23 @@ def evppi_regression(x: np.ndarray, nb: np.ndarray, *, knots: int = 8) -> float:
     distinct = np.unique(xs)
     if distinct.size <= knots + 4:
         idx = np.searchsorted(distinct, xs)
-        sums = np.bincount(idx, weights=ys)
-        counts = np.bincount(idx)
-        g = (sums / counts)[idx]
+        g = (np.bincount(idx, weights=ys) / np.bincount(idx))[idx]
     else:
         inner = np.unique(np.quantile(xs, np.linspace(0, 1, knots + 2)[1:-1]))
         inner = inner[(inner > xs[0]) & (inner < xs[-1])]
         t = np.r_[[xs[0]] * 4, inner, [xs[-1]] * 4]
         g = make_lsq_spline(xs, ys, t, k=3)(xs)
+        if np.maximum(-g, 0.0).sum() > np.maximum(-ys, 0.0).sum() * (1 + 1e-12):
+            g = _regressogram(ys, bins=max(1, round(ys.size ** (1 / 3))))
     return float(max(np.mean(np.maximum(g, 0.0)) - max(np.mean(g), 0.0), 0.0))
+
+
+def _regressogram(sorted_y: np.ndarray, *, bins: int) -> np.ndarray:
+    """Mean of ``sorted_y`` (ordered by the regressor) within equal-count bins, per draw."""
+    edges = np.linspace(0, sorted_y.size, bins + 1).astype(int)
+    counts = np.diff(edges)
+    means = np.add.reduceat(sorted_y, edges[:-1]) / counts
+    return np.repeat(means, counts)
 
 
 def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Generator | None = None,
@@ -204,7 +213,7 @@ def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Genera
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    model = _model(scheme)
+    model = as_model(scheme)
     cols = design_columns(model)
     names = tuple(model.refs[k].name for k in cols)
     margs = marginals(model, cols)
