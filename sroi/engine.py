@@ -41,7 +41,7 @@ from .discounting import green_book_rates, timing_factors
 from .model import ParameterRef, Scheme
 from .scenario import price_factors
 
-__all__ = ["Model", "Evaluation", "compile_scheme", "payback_months"]
+__all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months", "present_values"]
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,12 @@ def compile_scheme(scheme: Scheme) -> Model:
         year_mask=year_mask, per_participant=np.array([inp.basis == "per_participant" for inp in ins]),
         rates=rates, rate_idx=rate_idx,
     )
+
+
+def as_model(scheme: "Scheme | Model") -> "Model":
+    """A compiled :class:`Model`: the one given, or the scheme compiled. Every analysis
+    accepts either."""
+    return scheme if isinstance(scheme, Model) else compile_scheme(scheme)
 
 
 def payback_months(pv_value_by_year: np.ndarray, pv_cost_by_year: np.ndarray) -> np.ndarray:

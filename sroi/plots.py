@@ -232,7 +232,7 @@ def plot_evppi(evppi: pd.Series, evpi: float, *, ax=None, currency: str = "GBP",
     ax = _ax(ax)
     t = evppi.head(top)
     ax.barh(range(len(t)), t.to_numpy(), color="#4393c3")
-    ax.axvline(evpi, color="#b2182b", lw=1.2, label=f"EVPI")
+    ax.axvline(evpi, color="#b2182b", lw=1.2, label="EVPI")
     ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
     ax.invert_yaxis()
     _money_axis(ax, currency, "x")
@@ -247,7 +247,9 @@ def plot_comparison(table: pd.DataFrame, *, ax=None) -> "Axes":
     ax = _ax(ax)
     holders = [c[len("per_pound:"):] for c in table.columns if c.startswith("per_pound:")]
     left = np.zeros(len(table))
-    cmap = __import__("matplotlib").colormaps["tab20"]
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab20"]
     for k, h in enumerate(holders):
         vals = table[f"per_pound:{h}"].fillna(0.0).to_numpy(dtype=float)
         ax.barh(range(len(table)), vals, left=left, color=cmap(k % 20), label=h)

@@ -204,7 +204,7 @@ def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1
 def write_report(scheme: Scheme | Result, path: str | Path, *, force: bool = False, psa_draws: int = 2000,
                  seed: int = 1) -> Path:
     """Write the report atomically; refuses to overwrite an existing file unless ``force``."""
-    if Path(path).exists() and not force:
+    if Path(path).exists() and not force:  # refuse before spending seconds on the analyses
         from .fileio import OutputExistsError
 
         raise OutputExistsError(f"{path}: already exists; pass --force to overwrite it")

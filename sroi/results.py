@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .engine import Model, compile_scheme, payback_months
+from .engine import Model, as_model, payback_months
 from .model import VALUE_TYPES, Scheme
 from .scenario import to_dict
 
@@ -341,7 +341,7 @@ class Result:
 def run(scheme: Scheme | Model, *, overrides: dict[str, float] | None = None) -> Result:
     """Run a scheme at its base values (with any ``overrides`` of named parameters,
     e.g. ``{"fnp_programme.amount": 3000}``) and return the :class:`Result`."""
-    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    model = as_model(scheme)
     ev = model.evaluate(model.design(overrides))
     return Result(
         scheme=model.scheme, model=model,

@@ -357,8 +357,6 @@ class _Reader:
                 params.append((key, x))
         if needs_bounds and (low is None or high is None):
             raise self.fail(path, f"a {kind} distribution needs the parameter's low and high")
-        if needs_bounds and low == high and kind != "uniform":
-            pass  # degenerate but valid: all mass at base
         # The distribution must stay inside the field's valid range.
         support = {"normal": (-_INF, _INF), "lognormal": (0.0, _INF), "gamma": (0.0, _INF),
                    "beta": (0.0, 1.0)}.get(kind)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from ..engine import Model, compile_scheme
+from ..engine import Model, as_model
 from ..model import ParameterRef, Scheme
 from .outputs import outputs
 
@@ -25,10 +25,6 @@ __all__ = ["one_way", "two_way", "switching_values", "OneWay", "NONLINEAR"]
 #: of deadweight, displacement and attribution, cohorts, input amounts) enters the
 #: value or the cost linearly, which gives switching values in closed form.
 NONLINEAR = ("drop_off", "duration", "discounting.rate")
-
-
-def _model(x: Scheme | Model) -> Model:
-    return x if isinstance(x, Model) else compile_scheme(x)
 
 
 def _is_nonlinear(ref: ParameterRef) -> bool:
@@ -71,7 +67,7 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
     NPV at each end, and the swings ``|ratio(high) - ratio(low)|`` and
     ``|npv(high) - npv(low)|``, sorted by the ratio swing (the tornado's order).
     """
-    model = _model(scheme)
+    model = as_model(scheme)
     refs = [r for r in model.refs if parameters is None or r.name in parameters]
     if parameters is not None:
         unknown = set(parameters) - {r.name for r in refs}
@@ -116,7 +112,7 @@ def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Se
     Values default to ``n`` points across each parameter's low-high range (or
     ``base +/- spread``). Rows are ``first``'s values, columns ``second``'s.
     """
-    model = _model(scheme)
+    model = as_model(scheme)
     grids = []
     for name, given in ((first, first_values), (second, second_values)):
         ref = model.refs[model.index(name)]
@@ -147,7 +143,7 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
     """
     if on not in ("ratio", "npv"):
         raise ValueError(f"on must be 'ratio' or 'npv', got {on!r}")
-    model = _model(scheme)
+    model = as_model(scheme)
     target = target_ratio if on == "ratio" else 1.0
 
     def gap(X: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -140,9 +141,13 @@ def _triangular_ppf(a: float, c: float, b: float):
     return ppf
 
 
+@lru_cache(maxsize=512)
 def marginal(p: Parameter) -> Marginal:
     """The :class:`Marginal` of a parameter with a distribution (see the format docs:
-    ``base`` is the mode for triangular and PERT, the mean for the others)."""
+    ``base`` is the mode for triangular and PERT, the mean for the others).
+
+    Cached by parameter (parameters are frozen and hashable), so a table is built once
+    however many analyses draw from it."""
     d: Distribution | None = p.distribution
     if d is None or d.kind == "fixed":
         return Marginal("fixed", p.base, 0.0, p.base, p.base, lambda u: np.full(np.shape(u), p.base))

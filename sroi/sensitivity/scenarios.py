@@ -9,7 +9,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ..engine import Model, compile_scheme
+from ..engine import Model, as_model
 from ..model import CONFIDENCE_LEVELS, Scheme
 from ..results import Result, run
 
@@ -23,7 +23,7 @@ def run_scenarios(scheme: Scheme | Model) -> tuple[pd.DataFrame, dict[str, Resul
     SROI ratio, net ratio, payback, the parameters it changes) and the full
     :class:`~sroi.results.Result` of each, keyed by name (``"base"`` for the base case).
     """
-    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    model = as_model(scheme)
     results = {"base": run(model)}
     changes = {"base": ""}
     for sc in model.scheme.scenarios:
@@ -52,7 +52,7 @@ def optimism_bias(scheme: Scheme | Model, *, cost_uplift: float = 0.0, benefit_r
     The returned :class:`~sroi.engine.Model` works with :func:`sroi.run` and every
     sensitivity function.
     """
-    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    model = as_model(scheme)
     for name, x in (("cost_uplift", cost_uplift), ("benefit_reduction", benefit_reduction)):
         if not (isinstance(x, (int, float)) and math.isfinite(x) and x >= 0):
             raise ValueError(f"{name} must be a non-negative number, got {x!r}")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ..engine import Model, compile_scheme
+from ..engine import Model, as_model
 from ..model import Scheme
 from .outputs import outputs
 from .psa import design_columns, marginals
@@ -66,7 +66,7 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
 
     if output not in ("ratio", "npv"):
         raise ValueError(f"output must be 'ratio' or 'npv', got {output!r}")
-    model = scheme if isinstance(scheme, Model) else compile_scheme(scheme)
+    model = as_model(scheme)
     cols = design_columns(model)
     if parameters is not None:
         cols = [k for k in cols if model.refs[k].name in parameters]
