@@ -50,11 +50,12 @@ def _fmt(x) -> str:
 
 
 def _table(df: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``df``'s index and ``columns`` as an indented text table (layout from sroi.display)."""
+    from .display import _table as text_table
+
     rows = [[str(i)] + [_fmt(r[c]) for c in columns] for i, r in df.iterrows()]
-    head = [df.index.name or ""] + columns
-    w = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(head)]
-    line = lambda cells: "  ".join(c.ljust(w[0]) if k == 0 else c.rjust(w[k]) for k, c in enumerate(cells)).rstrip()  # noqa: E731
-    return ["  " + line(head), "  " + line(["-" * x for x in w])] + ["  " + line(r) for r in rows]
+    lines = text_table([df.index.name or ""] + columns, rows, [False] + [True] * len(columns))
+    return ["  " + line for line in lines]
 
 
 def _num(x):
