@@ -105,6 +105,9 @@ def result_text(result: "Result") -> str:
     if s.gaps:
         out += ["", "Evidence gaps left open"]
         out += [f"  - {g}" for g in s.gaps]
+    if s.notices:
+        out += ["", "Proxy table notes"]
+        out += [f"  - {n}" for n in s.notices]
     if result.warnings:
         out += ["", "Model checks"]
         out += [f"  - {w}" for w in result.warnings]
@@ -131,6 +134,8 @@ def result_html(result: "Result") -> str:
              "<h4>Outcomes</h4>", _html_table(*_outcome_rows(result), right=[False] * 4 + [True, True])]
     if s.gaps:
         parts.append("<h4>Evidence gaps left open</h4><ul>" + "".join(f"<li>{e(g)}</li>" for g in s.gaps) + "</ul>")
+    if s.notices:
+        parts.append("<h4>Proxy table notes</h4><ul>" + "".join(f"<li>{e(n)}</li>" for n in s.notices) + "</ul>")
     if result.warnings:
         parts.append("<h4>Model checks</h4><ul>" + "".join(f"<li>{e(str(w))}</li>" for w in result.warnings) + "</ul>")
     parts.append("</div>")

@@ -314,6 +314,7 @@ class Result:
             "by_year": [{"year": int(y), "pv_value": num(r["pv_value"]), "pv_inputs": num(r["pv_inputs"])}
                         for y, r in self.by_year.iterrows()],
             "gaps": list(s.gaps),
+            "proxy_table_notes": list(s.notices),
             "warnings": [{"code": w.code, "field": w.field, "message": w.message} for w in self.warnings],
             "provenance": self.provenance,
         }

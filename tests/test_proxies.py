@@ -211,3 +211,15 @@ def test_cli_search_and_show(capsys):
     assert main(["proxies", "list", "--area", "housing"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == sum(1 for r in ProxyLibrary.load()
                                                                      if r.area == "housing")
+
+
+def test_run_reports_a_local_table_clash(tmp_path, capsys):
+    """A local row that replaces a bundled proxy is named in the output of sroi run."""
+    clash = _row(id="nhs.ae_attendance_2016_17", area="health", value="150", unit="per attendance",
+                 price_year="2016-17", agency="nhs", value_type="fiscal")
+    _write_table(tmp_path / "mine.csv", [clash])
+    path = tmp_path / "s.toml"
+    path.write_text(tomli_w.dumps(scheme_with_proxy("nhs.ae_attendance_2016_17", proxy_tables=["mine.csv"])))
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Proxy table notes" in out and "proxy 'nhs.ae_attendance_2016_17' from" in out
