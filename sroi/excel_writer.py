@@ -99,7 +99,7 @@ class SheetWriter:
     def table_header(self, sheet: str, columns, row: int = 3) -> None:
         ws = self.ws[sheet]
         for k, c in enumerate(columns, 1):
-            key, header = c[0], c[1]
+            header = c[1]
             unit = c[2] if len(c) > 3 else ""
             width = c[3] if len(c) > 3 else c[2]
             h = ws.cell(row, k, header)

@@ -6,7 +6,7 @@ matplotlib is imported when a plot is made, not when sroi is imported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd

@@ -14,7 +14,6 @@ import io
 import math
 from pathlib import Path
 
-import pandas as pd
 
 from . import __version__
 from .display import _headline, _ledger_rows, _setting, money, ratio_text

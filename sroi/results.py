@@ -8,7 +8,6 @@ are kept unrounded; only display rounds.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 from dataclasses import dataclass, field
