@@ -41,7 +41,7 @@ from .discounting import green_book_rates, timing_factors
 from .model import ParameterRef, Scheme
 from .scenario import price_factors
 
-__all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months", "present_values"]
+__all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class Model:
         if X.shape[1] != self.base.shape[0]:
             raise ValueError(f"design has {X.shape[1]} columns, the model has {self.base.shape[0]} parameters")
         D, T = X.shape[0], self.horizon
-        O, I = self.q1_idx.shape[0], self.a_idx.shape[0]
+        O = self.q1_idx.shape[0]
 
         people = np.zeros((D, T))
         if self.cohort_idx.size:
@@ -292,165 +292,3 @@ def payback_months(pv_value_by_year: np.ndarray, pv_cost_by_year: np.ndarray) ->
     out = np.where(first >= 0, months[np.arange(D), np.maximum(first, 0)], np.inf)
     out = np.where(first_spend == T, 0.0, out)
     return out if np.ndim(pv_value_by_year) > 1 else out[0]
-
-
-# --------------------------------------------------------------------------- present values
-
-
-def _runs(rates: np.ndarray) -> list[tuple[int, int, float]]:
-    """Maximal runs of equal consecutive rates: (first period, last period, rate), 1-based."""
-    runs: list[tuple[int, int, float]] = []
-    start = 1
-    for p in range(2, len(rates) + 2):
-        if p == len(rates) + 1 or rates[p - 1] != rates[start - 1]:
-            runs.append((start, p - 1, float(rates[start - 1])))
-            start = p
-    return runs
-
-
-def _geometric(count: np.ndarray, log_q: np.ndarray) -> np.ndarray:
-    """sum_{j=0}^{count-1} q**j, computed as expm1(count log q) / expm1(log q): exact at
-    q = 1 (gives count), accurate near it, and 1 when q = 0 (count >= 1). 0 when count <= 0."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.expm1(count * log_q) / np.expm1(log_q)
-    return np.where(count <= 0, 0.0, np.where(log_q == 0, count, ratio))
-
-
-def present_values(model: "Model", design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Present value of each outcome ``(D, O)`` and each input ``(D, I)`` for a design.
-
-    The same figures as :meth:`Model.evaluate` followed by discounting, but each
-    outcome's years are summed in closed form: within a run of periods sharing one
-    discount rate, value falling by ``1 - drop_off`` a year and discounted by
-    ``1 / (1 + r)`` a year is a geometric series. The cost is a few operations per
-    outcome and run of rates instead of one per year, and the ``(D, O, T)`` array is
-    never built, which is what makes large probabilistic analyses fast and lean.
-    """
-    X = np.asarray(design, dtype=float)
-    if X.ndim == 1:
-        X = X[None, :]
-    m = model
-    D, T = X.shape[0], m.horizon
-    convention = m.scheme.discounting.convention
-    value_shift = 0 if convention == "sroi_guide" else 1  # time of year y's value = y - shift
-
-    people = np.zeros((D, T))
-    if m.cohort_idx.size:
-        people[:, : m.cohort_idx.size] = X[:, m.cohort_idx]
-
-    # discount factors DF(0..T), per draw only when the rate is a parameter
-    if m.rates is not None:
-        rates = m.rates
-        df = np.concatenate([[1.0], 1.0 / np.cumprod(1.0 + rates)])  # (T+1,)
-        runs = [(a, b, np.full((1, 1), -np.log1p(r))) for a, b, r in _runs(rates)]
-        df_at = lambda idx: df[idx]  # noqa: E731
-    else:
-        r = X[:, m.rate_idx][:, None]  # (D, 1)
-        df = (1.0 + r) ** -np.arange(T + 1.0)  # (D, T+1)
-        runs = [(1, T, -np.log1p(r))]
-        rows = np.arange(D)[:, None]
-        df_at = lambda idx: df[rows, idx]  # noqa: E731
-
-    # ---- outcomes -------------------------------------------------------------------
-    mult = X[:, m.q1_idx]
-    if m.has_q2.any():
-        mult = mult * np.where(m.has_q2, X[:, m.q2_idx], 1.0)
-    unit = X[:, m.proxy_idx] * m.value_scale
-    unit *= 1.0 - X[:, m.deadweight_idx]
-    unit *= 1.0 - X[:, m.displacement_idx]
-    unit *= 1.0 - X[:, m.attribution_idx]
-    keep = 1.0 - X[:, m.drop_idx]
-    with np.errstate(divide="ignore"):
-        log_keep = np.log(keep)
-    dur = X[:, m.duration_idx]
-    full = np.floor(dur)
-    frac = dur - full
-    C = m.cohort_idx.size
-    last_start = m.lag + np.where(m.linked, max(C - 1, 0), 0)  # latest year (0-based) an intake begins
-    # one rate over the horizon, and no outcome (whole or part year) running past it
-    if len(runs) == 1 and bool(np.all(dur.max(axis=0) <= T - last_start)):
-        rate = m.rates[0] if m.rates is not None else X[:, m.rate_idx][:, None]
-        pv_out = _present_values_one_rate(m, people, rate, df, X[:, m.drop_idx], log_keep, full, frac, value_shift)
-    else:
-        pv_out = _present_values_general(m, people, runs, df_at, keep, log_keep, full, frac, value_shift)
-    pv_out *= mult * unit
-
-    # ---- inputs ---------------------------------------------------------------------
-    amount = X[:, m.a_idx] * np.where(m.has_b, X[:, m.b_idx], 1.0) * m.cost_scale
-    cdf = df[..., :T] if df.ndim == 1 else df[:, :T]  # inputs of year y at time y - 1
-    if cdf.ndim == 1:
-        fixed = m.year_mask @ cdf  # (I,)
-        per = (people * cdf) @ m.year_mask.T  # (D, I)
-    else:
-        fixed = cdf @ m.year_mask.T  # (D, I)
-        per = (people * cdf) @ m.year_mask.T
-    pv_in = amount * np.where(m.per_participant, per, fixed)
-    return pv_out, pv_in
-
-
-def _present_values_one_rate(m: "Model", people, rate, df, drop, log_keep, full, frac, value_shift) -> np.ndarray:
-    """Discounted outcome profiles when one rate covers every year and no outcome runs
-    past the horizon: each profile is ``DF(first year) x (geometric series + final part-year)``,
-    so intakes only scale it by their own discount factor."""
-    D, T = people.shape
-    L = log_keep - np.log1p(rate)  # log q, with q = (1 - drop_off) / (1 + r)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        em = np.expm1(full * L)  # q**full - 1
-        # q - 1 = -(drop_off + r) / (1 + r): exact, no cancellation near q = 1
-        core = em / (-(drop + rate) / (1.0 + rate))  # the geometric series: sum of q**k for k < full
-        em += 1.0  # q**full, the weight of the final part-year
-        em *= frac
-        core += em
-    odd = ~np.isfinite(core)  # q = 1 (no drop-off, no discounting: 0/0) or q = 0 with full = 0
-    if odd.any():
-        special = np.where(full == 0, frac, full + frac * np.where(L == -np.inf, 0.0, 1.0))
-        core = np.where(odd, special, core)
-    # discount factor of each intake's first year of value, summed over intakes
-    C = m.cohort_idx.size
-    first = m.lag[None, :] + np.arange(max(C, 1))[:, None] + 1 - value_shift  # (C', O) discount times
-    if df.ndim == 1:
-        w = df[np.clip(first, 0, T)]  # (C', O)
-        intake = np.where(m.linked, people[:, :C] @ w[:C] if C else 0.0, w[0][None, :])
-    else:
-        w = df[:, np.clip(first, 0, T)]  # (D, C', O)
-        linked_sum = np.einsum("dc,dco->do", people[:, :C], w[:, :C]) if C else 0.0
-        intake = np.where(m.linked, linked_sum, w[:, 0, :])
-    return core * intake
-
-
-def _present_values_general(m: "Model", people, runs, df_at, keep, log_keep, full, frac, value_shift) -> np.ndarray:
-    """Discounted outcome profiles for any schedule: per intake start, a geometric series
-    within each run of equal rates, cut at the horizon."""
-    D, T = people.shape
-    C = m.cohort_idx.size
-    pv_out = np.zeros((D, len(m.q1_idx)))
-    for s in m.starts:  # s: 0-based scheme year in which some intake's outcome begins
-        c = s - m.lag  # intake year (0-based) that starts in year s, per outcome
-        linked_here = m.linked & (c >= 0) & (c < C)
-        cols = np.flatnonzero(linked_here | (~m.linked & (m.lag == s)))
-        if cols.size == 0:
-            continue
-        weight = np.where(linked_here[cols], people[:, np.clip(c[cols], 0, T - 1)], 1.0)
-        years_left = T - s
-        tau0 = s + 1 - value_shift  # discount time of the first year of value
-        n = np.minimum(full[:, cols], years_left)
-        lk, kp = log_keep[:, cols], keep[:, cols]
-        total = np.zeros((D, cols.size))
-        if tau0 == 0:  # green_book timing, value starting in scheme year 1: DF(0) = 1
-            total += np.where(n >= 1, 1.0, 0.0)
-        for first, last, log_d in runs:
-            lo = max(first, tau0)
-            if lo > tau0 + years_left - 1 or lo > last:
-                continue
-            count = np.minimum(last, tau0 + n - 1) - lo + 1
-            with np.errstate(invalid="ignore"):
-                lead = np.where(count > 0, kp ** (lo - tau0), 0.0) * df_at(np.full((1, 1), lo))
-            total += lead * _geometric(count, lk + log_d)
-        # the final part-year of a fractional duration, if it falls inside the horizon
-        part = (full[:, cols] < years_left) & (frac[:, cols] > 0)
-        if part.any():
-            idx = np.clip(tau0 + full[:, cols], 0, T).astype(np.int64)
-            with np.errstate(invalid="ignore"):
-                total += np.where(part, frac[:, cols] * kp ** full[:, cols] * df_at(idx), 0.0)
-        pv_out[:, cols] += weight * total
-    return pv_out

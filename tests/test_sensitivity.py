@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sroi
-from sroi.engine import present_values
 from sroi.sensitivity import one_way, optimism_bias, psa, run_scenarios, sobol, switching_values, two_way
 
 from .conftest import ROOT, minimal
@@ -35,51 +34,6 @@ def uncertain():
     d["discounting"] = {"schedule": "constant", "rate": {"base": 0.035, "low": 0.0, "high": 0.07},
                         "convention": "sroi_guide"}
     return sroi.from_dict(d)
-
-
-# ---------------------------------------------------------------- the fast kernel
-
-
-CASES = {
-    "constant": minimal(horizon=8),
-    "green_book_40": minimal(horizon=40, discounting={"convention": "sroi_guide"}),
-    "green_book_80_gb_timing": minimal(horizon=80, discounting={"convention": "green_book"}),
-    "custom": minimal(discounting={"schedule": "custom", "rates": [0.1, 0.05, 0.0], "convention": "sroi_guide"}),
-}
-CASES["cohort_lag"] = minimal(horizon=12, cohort={"participants": [100, 50, 25]},
-                              discounting={"convention": "green_book"})
-CASES["cohort_lag"]["outcomes"][0].update(quantity={"rate": 0.4}, start_year=3)
-CASES["cohort_lag"]["inputs"].append({"id": "pp", "description": "d", "funder": "nhs", "amount": 50,
-                                      "basis": "per_participant"})
-
-
-@pytest.mark.parametrize("name", list(CASES))
-def test_present_values_equal_the_full_kernel(name):
-    """present_values() (closed-form sums, both its fast and general paths) agrees with
-    the year-by-year kernel followed by discounting, to 1e-12, on random designs that
-    include drop-off 0 and 1, fractional and over-long durations, and rates of 0%."""
-    model = sroi.compile_scheme(sroi.from_dict(CASES[name]))
-    rng = np.random.default_rng(3)
-    n = 300
-    X = np.repeat(model.base[None, :], n, axis=0)
-    for k, ref in enumerate(model.refs):
-        if ref.name.endswith("drop_off"):
-            X[:, k] = rng.choice([0.0, 0.1, 0.5, 1.0], n)
-        elif ref.kind == "rate":
-            X[:, k] = rng.uniform(0, 1, n)
-        elif ref.kind in ("money", "count"):
-            X[:, k] *= rng.uniform(0.5, 1.5, n)
-        elif ref.kind == "years":
-            X[:, k] = rng.choice([0.3, 1.0, 2.5, 3.0, 7.2, 50.0], n)
-        elif ref.kind == "discount_rate":
-            X[:, k] = rng.choice([0.0, 0.035, 0.2], n)
-    ev = model.evaluate(X)
-    pv_out, pv_in = present_values(model, X)
-    np.testing.assert_allclose(pv_out, ev.pv_value_by_outcome, rtol=1e-12, atol=1e-9)
-    np.testing.assert_allclose(pv_in, ev.pv_cost_by_input, rtol=1e-12, atol=1e-9)
-    short = np.all(X[:, model.duration_idx] <= 3, axis=1)  # these rows take the one-rate path
-    np.testing.assert_allclose(present_values(model, X[short])[0], ev.pv_value_by_outcome[short],
-                               rtol=1e-12, atol=1e-9)
 
 
 # ---------------------------------------------------------------- one-way and tornado
@@ -249,7 +203,9 @@ def test_psa_is_reproducible_and_chunk_independent():
 def test_psa_seeded_regression_values():
     """Seed 42, 20,000 Monte Carlo draws of the `uncertain()` scheme. The figures were
     produced by this implementation (sroi 0.1.0) and pin its sampling path: a change to
-    the draws, the inverse CDFs or the kernel shows here first."""
+    the draws, the inverse CDFs or the kernel shows here first. (They moved by 7e-12
+    relative when the inverse-CDF tables moved from normal scores to the present layout;
+    the draws are the same uniforms, and both tables are within the stated error.)"""
     r = psa(uncertain(), 20_000, seed=42)
     s = r.summary()
     assert s.loc["sroi_ratio", "mean"] == pytest.approx(REGRESSION["mean"], rel=1e-12)
@@ -344,7 +300,7 @@ def test_sobol_product_model_matches_analytic_indices():
     assert res.evaluations == 8192 * 6
 
 
-REGRESSION = {"mean": 2.2221342725617474, "median": 2.0926399242056997, "p1": 0.97345}
+REGRESSION = {"mean": 2.2221342725782094, "median": 2.0926399241955167, "p1": 0.97345}
 
 
 @pytest.mark.parametrize("d,n", [(3, 8), (7, 64), (40, 16)])

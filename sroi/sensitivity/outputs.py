@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import Model, present_values
+from ..engine import Model
 
 __all__ = ["Outputs", "outputs", "holders"]
 
@@ -56,16 +56,9 @@ class Outputs:
             return self.holder_value / self.investment[:, None]
 
 
-def outputs(model: Model, design: np.ndarray, *, chunk_size: int = 8192) -> Outputs:
-    """Evaluate a design in chunks of ``chunk_size`` draws."""
-    X = np.atleast_2d(np.asarray(design, dtype=float))
-    names, out_map, in_map = holders(model)
-    D = X.shape[0]
-    pv, inv = np.empty(D), np.empty(D)
-    hv, hs = np.empty((D, len(names))), np.empty((D, len(names)))
-    for a in range(0, D, chunk_size):
-        b = min(D, a + chunk_size)
-        po, pi = present_values(model, X[a:b])
-        pv[a:b], inv[a:b] = po.sum(axis=1), pi.sum(axis=1)
-        hv[a:b], hs[a:b] = po @ out_map, pi @ in_map
-    return Outputs(pv, inv, hv, hs, tuple(names))
+def outputs(model: Model, design: np.ndarray, *, chunk_size: int = 4096, threads: int | None = None) -> Outputs:
+    """Evaluate a design ``(draws, parameters)`` through the compiled kernel, in blocks of
+    ``chunk_size`` draws on ``threads`` threads (default: every CPU available)."""
+    from .compiled import evaluate_rows
+
+    return evaluate_rows(model, design, block=chunk_size, threads=threads)

@@ -34,7 +34,8 @@ from .. import __version__
 from ..engine import Model, as_model
 from ..model import Scheme
 from ..results import scheme_hash
-from .outputs import Outputs, outputs
+from .compiled import default_threads, sample_and_evaluate
+from .outputs import Outputs
 from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
 
 __all__ = ["psa", "PSAResult", "design_columns", "evppi_regression"]
@@ -186,7 +187,8 @@ def _regressogram(sorted_y: np.ndarray, *, bins: int) -> np.ndarray:
 
 def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Generator | None = None,
         method: str = "mc", correlation: Mapping[tuple[str, str], float] | None = None,
-        chunk_size: int = 8192, keep_design: bool | None = None, progress: bool | None = None) -> PSAResult:
+        chunk_size: int = 2048, keep_design: bool | None = None, progress: bool | None = None,
+        threads: int | None = None) -> PSAResult:
     """Probabilistic sensitivity analysis over every parameter with a distribution.
 
     Parameters
@@ -206,8 +208,15 @@ def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Genera
     keep_design:
         Keep the sampled values (needed for partial EVPI). Default: kept unless
         ``n x parameters`` exceeds 20 million values.
+    chunk_size:
+        Draws per block. Blocks are drawn and evaluated independently (the uniforms of a
+        block are the same whatever the block size), so memory beyond the kept draws stays
+        flat and blocks run in parallel.
     progress:
         Show a tqdm bar; default only on an interactive terminal, never under tests.
+    threads:
+        Threads for the blocks; default every CPU this process may use. The result is the
+        same, byte for byte, whatever the number of threads.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -221,34 +230,22 @@ def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Genera
     rng, recorded_seed = as_generator(seed)
     stream = UniformStream(len(cols), n, method=method, rng=rng)
     keep = (n * len(cols) <= KEEP_DESIGN_LIMIT) if keep_design is None else keep_design
-    design = np.empty((n, len(cols))) if keep else None
-    parts: list[Outputs] = []
     bar = None
     if _show_progress(progress):
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n, desc="PSA", unit="draw")
-    done = 0
-    while done < n:
-        k = min(chunk_size, n - done)
-        u = apply_copula(stream.take(k), chol).T.copy()  # one contiguous row per parameter
-        X = np.empty((k, model.base.size), order="F")  # columns contiguous: cheap to fill and to read
-        X[...] = model.base
-        for j, (c, m) in enumerate(zip(cols, margs)):
-            X[:, c] = m.ppf(u[j])
-        if design is not None:
-            design[done:done + k] = X[:, cols]
-        parts.append(outputs(model, X, chunk_size=k))
-        done += k
-        if bar is not None:
-            bar.update(k)
+
+    def draws(start: int, stop: int, buffer: np.ndarray) -> np.ndarray:
+        return apply_copula(stream.block(start, stop, buffer), chol)
+
+    workers = default_threads() if threads is None else max(1, int(threads))
+    out, design = sample_and_evaluate(model, cols, margs, n, draws, block=chunk_size,
+                                      threads=workers if stream.parallel else 1, keep_design=keep,
+                                      progress=bar.update if bar is not None else None)
+    stream.finish()
     if bar is not None:
         bar.close()
-    out = Outputs(
-        np.concatenate([p.present_value for p in parts]), np.concatenate([p.investment for p in parts]),
-        np.concatenate([p.holder_value for p in parts]), np.concatenate([p.holder_spend for p in parts]),
-        parts[0].holder_names,
-    )
     prov = {"sroi_version": __version__, "scheme_sha256": scheme_hash(model.scheme), "seed": recorded_seed,
             "draws": n, "method": method, "correlation": {f"{a}~{b}": r for (a, b), r in (correlation or {}).items()}}
     return PSAResult(model, names, out, design, recorded_seed, method, prov)

@@ -1,0 +1,156 @@
+"""The compiled kernel and sampler (sroi.sensitivity.compiled) against the year-by-year
+kernel, and the PSA's independence from threads, block sizes and bit generators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sroi
+from sroi.sensitivity import psa
+from sroi.sensitivity.outputs import holders, outputs
+from sroi.sensitivity.psa import design_columns, marginals
+from sroi.sensitivity.sampling import apply_copula
+
+from .conftest import ROOT, minimal
+from .test_sensitivity import uncertain
+
+CASES = {
+    "constant": minimal(horizon=8),
+    "green_book_40": minimal(horizon=40, discounting={"convention": "sroi_guide"}),
+    "green_book_80_gb_timing": minimal(horizon=80, discounting={"convention": "green_book"}),
+    "custom": minimal(discounting={"schedule": "custom", "rates": [0.1, 0.05, 0.0], "convention": "sroi_guide"}),
+}
+CASES["cohort_lag"] = minimal(horizon=12, cohort={"participants": [100, 50, 25]},
+                              discounting={"convention": "green_book"})
+CASES["cohort_lag"]["outcomes"][0].update(quantity={"rate": 0.4}, start_year=3)
+CASES["cohort_lag"]["inputs"].append({"id": "pp", "description": "d", "funder": "nhs", "amount": 50,
+                                      "basis": "per_participant"})
+SCHEMES = sorted((ROOT / "scenarios").glob("*.toml")) + sorted((ROOT / "scenarios/published").glob("*.toml"))
+
+
+def shaken(model: sroi.Model, n: int = 300, seed: int = 3) -> np.ndarray:
+    """Designs around the base that include drop-off 0 and 1, fractional and over-long
+    durations, rates of 0% and 100%, and discount rates of 0%."""
+    rng = np.random.default_rng(seed)
+    X = np.repeat(model.base[None, :], n, axis=0)
+    for k, ref in enumerate(model.refs):
+        if ref.name.endswith("drop_off"):
+            X[:, k] = rng.choice([0.0, 0.1, 0.5, 1.0], n)
+        elif ref.kind == "rate":
+            X[:, k] = rng.uniform(0, 1, n)
+        elif ref.kind in ("money", "count"):
+            X[:, k] *= rng.uniform(0.5, 1.5, n)
+        elif ref.kind == "years":
+            X[:, k] = rng.choice([0.3, 1.0, 2.5, 3.0, 7.2, 50.0], n)
+        elif ref.kind == "discount_rate":
+            X[:, k] = rng.choice([0.0, 0.035, 0.2], n)
+    return X
+
+
+def assert_matches_year_by_year(model: sroi.Model, X: np.ndarray) -> None:
+    """Outputs equal the year-by-year kernel followed by discounting, to 1e-12, by holder too."""
+    ev = model.evaluate(X)
+    out = outputs(model, X, chunk_size=64)
+    _, out_map, in_map = holders(model)
+    scale = max(1.0, float(np.abs(ev.pv_value_by_outcome).max()))
+    np.testing.assert_allclose(out.present_value, ev.present_value, rtol=1e-12, atol=1e-12 * scale)
+    np.testing.assert_allclose(out.investment, ev.investment, rtol=1e-12, atol=1e-12 * scale)
+    np.testing.assert_allclose(out.holder_value, ev.pv_value_by_outcome @ out_map, rtol=1e-12, atol=1e-12 * scale)
+    np.testing.assert_allclose(out.holder_spend, ev.pv_cost_by_input @ in_map, rtol=1e-12, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_compiled_kernel_equals_the_year_by_year_kernel(name):
+    """Both of the compiled kernel's paths (one sum per outcome at one rate, year by year
+    otherwise) agree with Model.evaluate: Green Book bands past 30 years, both timing
+    conventions, custom rates, cohorts with lags, per-participant inputs."""
+    model = sroi.compile_scheme(sroi.from_dict(CASES[name]))
+    X = shaken(model)
+    assert_matches_year_by_year(model, X)
+    short = np.all(X[:, model.duration_idx] <= 3, axis=1)  # rows that take the one-sum path where it applies
+    assert_matches_year_by_year(model, X[short])
+
+
+@pytest.mark.parametrize("path", SCHEMES, ids=lambda p: p.stem)
+def test_compiled_kernel_on_every_bundled_scheme(path):
+    model = sroi.compile_scheme(sroi.load(path))
+    assert_matches_year_by_year(model, shaken(model, 100))
+    assert_matches_year_by_year(model, model.base[None, :])
+
+
+@pytest.mark.parametrize("method", ["mc", "lhs", "sobol"])
+def test_psa_is_the_same_whatever_the_threads_and_blocks(method):
+    """Blocks run on several threads and may finish in any order: the result is the same,
+    byte for byte, on 1, 2 or 3 threads and with blocks of 100, 256 or 4,096 draws."""
+    s = uncertain()
+    runs = [psa(s, 1024, seed=9, method=method, threads=t, chunk_size=c) for t, c in ((1, 4096), (2, 100), (3, 256))]
+    for r in runs[1:]:
+        assert r.ratio.tobytes() == runs[0].ratio.tobytes()
+        assert r.design.tobytes() == runs[0].design.tobytes()
+        assert r.out.holder_value.tobytes() == runs[0].out.holder_value.tobytes()
+
+
+def test_psa_draws_are_numpys_uniforms_through_the_tables():
+    """The compiled sampler gives the values Marginal.ppf gives for numpy's
+    rng.random((n, d)) (the same tables; the tails' logarithms may differ in the last bit),
+    and the outputs are the kernel's on that design."""
+    s = uncertain()
+    model = sroi.compile_scheme(s)
+    cols = design_columns(model)
+    r = psa(model, 5000, seed=4, chunk_size=700)
+    u = np.random.default_rng(4).random((5000, len(cols)))
+    expected = np.column_stack([m.ppf(u[:, j]) for j, m in enumerate(marginals(model, cols))])
+    np.testing.assert_allclose(r.design, expected, rtol=1e-14, atol=0)
+    X = np.repeat(model.base[None, :], 5000, axis=0)
+    X[:, cols] = r.design
+    np.testing.assert_array_equal(r.ratio, outputs(model, X).ratio)
+
+
+def test_psa_with_a_generator_that_cannot_jump():
+    """MT19937 cannot jump ahead, so its blocks are drawn in order on one thread; the
+    draws are still its rng.random((n, d)), and the generator ends where that leaves it."""
+    s = uncertain()
+    model = sroi.compile_scheme(s)
+    cols = design_columns(model)
+    g = np.random.Generator(np.random.MT19937(5))
+    r = psa(model, 3000, seed=g, chunk_size=512, threads=2)
+    ref = np.random.Generator(np.random.MT19937(5))
+    u = ref.random((3000, len(cols)))
+    expected = np.column_stack([m.ppf(u[:, j]) for j, m in enumerate(marginals(model, cols))])
+    np.testing.assert_allclose(r.design, expected, rtol=1e-14, atol=0)
+    assert g.random() == ref.random()
+
+
+def test_a_given_generator_is_left_where_one_draw_of_everything_leaves_it():
+    """Blocks copy the generator and jump ahead; the caller's own generator is then moved
+    past all n x d uniforms, as if they had been drawn from it in one go."""
+    s = uncertain()
+    d = len(design_columns(sroi.compile_scheme(s)))
+    g = np.random.default_rng(11)
+    psa(s, 2500, seed=g, chunk_size=300)
+    ref = np.random.default_rng(11)
+    ref.random((2500, d))
+    assert g.random() == ref.random()
+
+
+def test_copula_draws_in_blocks_are_the_whole_design_correlated():
+    """With a Gaussian copula each block is correlated on its own; as the copula acts
+    draw by draw, that is the same as correlating all the uniforms at once."""
+    s = uncertain()
+    model = sroi.compile_scheme(s)
+    cols = design_columns(model)
+    names = [model.refs[k].name for k in cols]
+    corr = {(names[0], names[1]): 0.6}
+    r = psa(model, 2000, seed=8, correlation=corr, chunk_size=300, threads=2)
+    from sroi.sensitivity.sampling import correlation_factor
+
+    u = apply_copula(np.random.default_rng(8).random((2000, len(cols))), correlation_factor(names, corr))
+    expected = np.column_stack([m.ppf(u[:, j]) for j, m in enumerate(marginals(model, cols))])
+    np.testing.assert_allclose(r.design, expected, rtol=1e-13, atol=0)
+
+
+def test_design_width_is_checked():
+    model = sroi.compile_scheme(sroi.from_dict(minimal()))
+    with pytest.raises(ValueError, match="columns"):
+        outputs(model, np.zeros((2, model.base.size + 1)))
