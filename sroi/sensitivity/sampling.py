@@ -114,9 +114,13 @@ def _triangular_ppf(u: np.ndarray, a: float, c: float, b: float, fc: float) -> n
     return np.where(u < fc, left, right)
 
 
-def _tabulated(kind: str, p: Parameter, dist, lo: float, hi: float, *, exact=None) -> Marginal:
-    mean, sd = float(dist.mean()), float(dist.std())
+def _tabulated(kind: str, p: Parameter, dist, lo: float, hi: float, *, exact=None,
+               moments: tuple[float, float] | None = None) -> Marginal:
+    """A tabulated marginal; ``moments`` (mean, sd) replaces scipy's where the parameter
+    states them exactly (normal family, gamma, beta: the base is the mean)."""
+    sd = float(dist.std())
     table = QuantileTable(exact or dist, sd=sd, name=f"a {kind} distribution with base {p.base:g}")
+    mean, sd = moments if moments is not None else (float(dist.mean()), sd)
     return Marginal(kind, mean, sd, lo, hi, table=table, dist=dist, exact=exact)
 
 
@@ -158,15 +162,13 @@ def marginal(p: Parameter) -> Marginal:
     if kind == "lognormal":
         s2 = math.log1p((sd / base) ** 2)
         mu, s = math.log(base) - s2 / 2, math.sqrt(s2)
-        m = _tabulated(kind, p, stats.lognorm(s, scale=math.exp(mu)), 0.0, math.inf)
-        return Marginal(kind, base, sd, m.low, m.high, table=m.table, dist=m.dist)
+        return _tabulated(kind, p, stats.lognorm(s, scale=math.exp(mu)), 0.0, math.inf, moments=(base, sd))
     if kind == "gamma":
-        m = _tabulated(kind, p, stats.gamma((base / sd) ** 2, scale=sd * sd / base), 0.0, math.inf)
-        return Marginal(kind, base, sd, m.low, m.high, table=m.table, dist=m.dist)
+        return _tabulated(kind, p, stats.gamma((base / sd) ** 2, scale=sd * sd / base), 0.0, math.inf,
+                          moments=(base, sd))
     if kind == "beta":
         nu = base * (1 - base) / (sd * sd) - 1
-        m = _tabulated(kind, p, stats.beta(base * nu, (1 - base) * nu), 0.0, 1.0)
-        return Marginal(kind, base, sd, m.low, m.high, table=m.table, dist=m.dist)
+        return _tabulated(kind, p, stats.beta(base * nu, (1 - base) * nu), 0.0, 1.0, moments=(base, sd))
     raise ValueError(f"unknown distribution {kind!r}")
 
 
