@@ -154,3 +154,89 @@ def test_design_width_is_checked():
     model = sroi.compile_scheme(sroi.from_dict(minimal()))
     with pytest.raises(ValueError, match="columns"):
         outputs(model, np.zeros((2, model.base.size + 1)))
+
+
+def test_special_uniforms_map_as_the_marginals_do():
+    """Uniforms at and beyond the edges of each table's pieces (the centre's ends at
+    1/32 and 31/32, the tails, 0, 1 and NaN) give what Marginal.ppf gives: the compiled
+    sampler clamps every draw into the centre table first and then redoes the others."""
+    from sroi.sensitivity.compiled import sample_and_evaluate
+    from sroi.sensitivity.tables import P_TAIL
+
+    model = sroi.compile_scheme(uncertain())
+    cols = design_columns(model)
+    margs = marginals(model, cols)
+    special = np.array([0.0, 1.0, np.nan, P_TAIL, 1.0 - P_TAIL, np.nextafter(P_TAIL, 0), np.nextafter(1 - P_TAIL, 1),
+                        2.0 ** -53, 1e-300, 1.0 - 2.0 ** -53, 0.5, 0.25, 0.75, 1e-3, 0.999])
+    U = np.repeat(special[:, None], len(cols), axis=1)
+    with np.errstate(invalid="ignore"):
+        _, design = sample_and_evaluate(model, cols, margs, U.shape[0], lambda a, b, buf: U[a:b], block=4,
+                                        threads=2, keep_design=True)
+        expected = np.column_stack([m.ppf(U[:, j]) for j, m in enumerate(margs)])
+    np.testing.assert_allclose(design, expected, rtol=1e-14, atol=0)  # NaN where NaN
+
+
+def test_blocks_that_fail_stop_the_analysis_and_none_is_left_running():
+    """An error in one block reaches the caller after every block that had started has
+    finished, so nothing writes into the results once the caller has seen the error."""
+    import threading
+    import time
+
+    from sroi.sensitivity.compiled import run_blocks
+
+    done, lock = [], threading.Lock()
+
+    def work(a, b):
+        if a == 40:
+            raise RuntimeError("block failed")
+        time.sleep(0.002)
+        with lock:
+            done.append(a)
+
+    with pytest.raises(RuntimeError, match="block failed"):
+        run_blocks(400, 10, work, threads=2)
+    seen = len(done)
+    time.sleep(0.05)
+    assert len(done) == seen < 40
+
+
+def test_blocks_started_from_a_pool_thread_run_there():
+    """A block that itself runs blocks (a user's callback, say) does them in its own
+    thread rather than waiting on the pool it occupies."""
+    from sroi.sensitivity.compiled import run_blocks
+
+    out = np.zeros(64)
+
+    def inner(a, b):
+        out[a:b] += 1
+
+    def outer(a, b):
+        run_blocks(64, 8, inner, threads=2)
+
+    run_blocks(4, 1, outer, threads=2)
+    assert np.all(out == 4)
+
+
+def test_psa_in_a_forked_child_after_the_parent_used_its_threads():
+    """The thread pool is kept between analyses; a child forked by multiprocessing has
+    none of its parent's threads and must start its own (it used to wait forever)."""
+    import multiprocessing as mp
+    import warnings
+
+    s = uncertain()
+    parent = psa(s, 3000, seed=2, threads=2, chunk_size=500)
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork with threads running
+        child = ctx.Process(target=_child_psa, args=(queue,))
+        child.start()
+    child.join(60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the PSA in the forked child did not finish within 60 s")
+    assert queue.get(timeout=5) == parent.ratio.tobytes()
+
+
+def _child_psa(queue) -> None:
+    queue.put(psa(uncertain(), 3000, seed=2, threads=2, chunk_size=500).ratio.tobytes())

@@ -327,19 +327,22 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
             hs[r, holder] += cost
 
 
-_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()
 _IN_POOL = threading.local()
 
 
 def _pool(threads: int) -> ThreadPoolExecutor:
     """A pool of ``threads`` workers kept for the session: starting threads anew for
-    each analysis cost about 3 ms a thread (measured), more than a small PSA takes."""
+    each analysis cost about 3 ms a thread (measured), more than a small PSA takes.
+    Keyed by process too: a forked child (multiprocessing) has none of its parent's
+    threads, so it starts its own pool."""
+    key = (os.getpid(), threads)
     with _POOL_LOCK:
-        if threads not in _POOLS:
-            _POOLS[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sroi",
-                                                 initializer=setattr, initargs=(_IN_POOL, "inside", True))
-        return _POOLS[threads]
+        if key not in _POOLS:
+            _POOLS[key] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sroi",
+                                             initializer=setattr, initargs=(_IN_POOL, "inside", True))
+        return _POOLS[key]
 
 
 def run_blocks(n: int, block: int, work: Callable[[int, int], None], *, threads: int,

@@ -165,7 +165,8 @@ class QuantileTable:
     def __call__(self, u: np.ndarray) -> np.ndarray:
         """Values at probabilities ``u`` (numpy; the compiled sampler does the same sums)."""
         u = np.asarray(u, dtype=float)
-        out = _cubic(self.centre, np.clip((u - P_TAIL) * self.centre_scale, 0.0, self.centre.shape[0]))
+        t = np.clip((u - P_TAIL) * self.centre_scale, 0.0, self.centre.shape[0])
+        out = _cubic(self.centre, np.where(np.isnan(t), 0.0, t))  # NaN has no piece; set below
         low, high = u < P_TAIL, u > 1.0 - P_TAIL
         for mask, table, scale, w in ((low, self.lower, self.lower_scale, u),
                                       (high, self.upper, self.upper_scale, 1.0 - u)):
