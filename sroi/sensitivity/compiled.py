@@ -1,19 +1,23 @@
 """The compiled kernel: present values per draw, and the fused sampler of the PSA.
 
 Every sensitivity analysis evaluates the model for many draws. This module does it in
-compiled code (numba), one draw at a time with no intermediate arrays:
+compiled code (numba), a block of draws at a time, with no draws x outcomes x years
+array:
 
 * :func:`evaluate_rows` gives each draw's present value, investment and each budget
   holder's value and spend, for a design ``(draws, parameters)``;
 * :func:`sample_and_evaluate` maps a block of uniforms through each parameter's
-  inverse CDF and evaluates each draw in the same pass (the PSA's inner loop).
+  inverse CDF and evaluates the block's draws in the same call (the PSA's inner loop).
 
+Within a block the work runs parameter by parameter (and outcome by outcome) over the
+block's draws, which keeps each inverse-CDF table in cache while it is used and lets the
+compiler vectorise the year sums; every draw's own arithmetic is the same as draw by draw.
 The sums are the year-by-year kernel's (:meth:`sroi.engine.Model.evaluate`), which the
 tests hold this module to (1e-12 relative) on every bundled scheme. Where one discount
 rate covers the horizon and an outcome ends inside it, the outcome's years are summed
 once per outcome, as ``(sum of q**k over its years) x (sum of its intakes' discount
 factors)`` with ``q = (1 - drop_off) / (1 + r)``; otherwise year by year. Each draw is
-independent, so blocks of draws run on several threads (the compiled functions release
+independent, so blocks of draws run on several threads (the compiled function releases
 the GIL) and the result does not depend on the number of threads.
 
 Compiled code is cached on disk by numba (``cache=True``) so only the first use on a
@@ -144,8 +148,9 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
 
     ``xt`` is ``(parameters, block)``: working parameter by parameter over contiguous
     draws lets each inverse-CDF table stay in cache while it is used and lets the loops
-    run without branches on the distribution's kind (measured: 45 ms a million values
-    this way against 88 ms draw by draw). ``ut`` ``(len(cols), block)`` holds the
+    run without branches on the distribution's kind (measured on one thread, 100,000
+    draws of 100 parameters: 47 ms this way, 13 ms of it the transpose, against 88 ms
+    draw by draw). ``ut`` ``(len(cols), block)`` holds the
     uniforms transposed; ``dft`` holds each draw's discount factors when the rate is a
     parameter, else one row of them. One function with everything written in line:
     numba keeps a reference count on arrays passed to a helper, which costs more than

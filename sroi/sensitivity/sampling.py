@@ -32,7 +32,7 @@ from scipy import special, stats
 from scipy.stats import qmc
 
 from ..model import Distribution, Parameter
-from .tables import ERROR_SD, QuantileTable, TruncatedNormal
+from .tables import ERROR_SD, Polished, QuantileTable, TruncatedNormal
 
 __all__ = ["as_generator", "Marginal", "marginal", "uniforms", "METHODS", "TABLE_ERROR_BOUND"]
 
@@ -119,7 +119,8 @@ def _tabulated(kind: str, p: Parameter, dist, lo: float, hi: float, *, exact=Non
     """A tabulated marginal; ``moments`` (mean, sd) replaces scipy's where the parameter
     states them exactly (normal family, gamma, beta: the base is the mean)."""
     sd = float(dist.std())
-    table = QuantileTable(exact or dist, sd=sd, name=f"a {kind} distribution with base {p.base:g}")
+    exact = exact or Polished(dist, xtol=1e-3 * ERROR_SD * sd)  # a thousandth of the tables' allowance
+    table = QuantileTable(exact, sd=sd, name=f"a {kind} distribution with base {p.base:g}")
     mean, sd = moments if moments is not None else (float(dist.mean()), sd)
     return Marginal(kind, mean, sd, lo, hi, table=table, dist=dist, exact=exact)
 
