@@ -189,6 +189,9 @@ def test_zero_variance_psa_equals_the_deterministic_run():
     det = sroi.run(s)
     assert np.all(np.abs(r.ratio - det.sroi_ratio) <= 1e-12 * det.sroi_ratio)
     assert r.evpi() == 0.0 and (r.evppi() == 0).all()
+    table = r.summary()
+    assert (table["sd"] == 0.0).all()  # not numpy's 3e-18 from a mean that rounds
+    assert (table["p2.5"] == table["p97.5"]).all() and (table["mean"] == table["median"]).all()
 
 
 def test_psa_is_reproducible_and_chunk_independent():
