@@ -105,11 +105,11 @@ class PSAResult:
             series[f"{h}: value per pound invested"] = self.out.holder_per_pound[:, k]
         rows = []
         for name, x in series.items():
-            same = x.size == 0 or bool(np.all(x == x[0]))  # then the mean is that value, not a sum's rounding of it
-            rows.append({"output": name, "mean": float(x[0]) if same and x.size else float(np.mean(x)),
+            same = bool(np.all(x == x[0]))  # then the mean is that value, not a sum's rounding of it
+            rows.append({"output": name, "mean": float(x[0]) if same else float(np.mean(x)),
                          "median": float(np.median(x)),
                          f"p{100 * lo:g}": float(np.quantile(x, lo)), f"p{100 * hi:g}": float(np.quantile(x, hi)),
-                         "sd": float(np.std(x, ddof=1)) if x.size > 1 and not same else 0.0})
+                         "sd": 0.0 if same or x.size < 2 else float(np.std(x, ddof=1))})
         df = pd.DataFrame(rows).set_index("output")
         df.attrs.update(draws=self.n, seed=self.seed, method=self.method,
                         p_ratio_exceeds_1=self.prob_ratio_exceeds(1.0))

@@ -83,9 +83,6 @@ class Polished:
     def pdf(self, x):
         return self.dist.pdf(x)
 
-    def std(self) -> float:
-        return float(self.dist.std())
-
     def ppf(self, u):
         return self._refine(self.dist.ppf(u), u, upper=False)
 
