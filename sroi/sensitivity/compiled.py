@@ -373,7 +373,7 @@ def _outputs_arrays(n: int, h: int) -> tuple[np.ndarray, ...]:
 
 def _discount_rows(packed: tuple, block: int) -> np.ndarray:
     """Room for each draw's discount factors if the rate is a parameter, else the one row."""
-    df_fixed, flags = packed[6], packed[8]
+    *_, df_fixed, _, flags = packed  # see _pack_model
     if flags[3] >= 0:
         return np.empty((block, flags[0] + 1))
     return np.ascontiguousarray(df_fixed[None, :])
