@@ -7,7 +7,7 @@ Book's WELLBY value is in 2019 (calendar) prices.
 
 Rebasing a value from price year ``a`` to price year ``b`` multiplies it by
 ``index[b] / index[a]``, where ``index`` is a GDP deflator series shipped in
-``data/deflators/`` with its source and vintage. The series for a currency is looked
+``data/deflators/`` (``sroi/data/deflators/`` once installed) with its source and vintage. The series for a currency is looked
 up by its ISO code (``gbp.csv`` beside ``gbp.toml``, which records the provenance).
 """
 
@@ -21,10 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import PriceYearError
+from .resources import data_dir
 
 __all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "DATA_DIR"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The bundled data folder: ``sroi/data`` in an installed package, ``data/`` in a source tree.
+DATA_DIR = data_dir()
 _FY = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
 
 
