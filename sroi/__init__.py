@@ -6,25 +6,26 @@ The verbs follow the data flow::
     result = sroi.run(scheme)                                        # run (one kernel)
     result.summary, result.ledger, result.by_year                    # read
 
-See ``docs/scheme-format.md`` for the scheme file format.
+See ``docs/scheme-format.md`` for the scheme file format, and ``sroi.list_examples()``
+for the bundled schemes.
+
+The package imports numpy and pandas only: scipy, matplotlib, numba and openpyxl are
+imported by the functions that need them (``sroi.sensitivity``, the plots, the Excel
+faces), so ``import sroi`` stays quick.
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("sroi")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
-
-from .errors import PriceYearError, ScenarioError  # noqa: E402
-from .model import Scheme  # noqa: E402
-from .prices import PriceYear, load_deflator  # noqa: E402
-from .scenario import dumps, from_dict, load, loads, save, to_dict, validate  # noqa: E402
-from .engine import Model, compile_scheme  # noqa: E402
-from .proxies import ProxyLibrary, load_library  # noqa: E402
-from .results import Result, run  # noqa: E402
+from ._version import __version__
+from .errors import PriceYearError, ScenarioError
+from .model import Scheme
+from .prices import PriceYear, load_deflator
+from .scenario import dumps, from_dict, load, loads, save, to_dict, validate
+from .engine import Model, compile_scheme
+from .proxies import ProxyLibrary, load_library
+from .results import Result, run
+from .resources import copy_example, example_path, list_examples
 
 __all__ = [
     "__version__", "ScenarioError", "PriceYearError", "Scheme", "PriceYear", "load_deflator",
     "load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "Model", "compile_scheme", "Result", "run", "ProxyLibrary", "load_library",
+    "list_examples", "example_path", "copy_example",
 ]

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Sequence
 
-from . import __version__
+from ._version import __version__
 from .errors import PriceYearError, ScenarioError
 from .fileio import OutputExistsError, atomic_write
 from .proxies import AREAS
@@ -67,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     pw = psub.add_parser("show", help="show one proxy with its provenance and its rebased value")
     pw.add_argument("id")
     pw.add_argument("--year", help="price year to rebase to, e.g. 2024-25 or 2024")
+
+    exa = sub.add_parser("examples", help="list the bundled example schemes, or copy one where you can edit it")
+    esub = exa.add_subparsers(dest="examples_command", metavar="ACTION")
+    ecp = esub.add_parser("copy", help="copy an example scheme (and any local proxy table it names) into a folder")
+    ecp.add_argument("name", help="example name, as 'sroi examples' lists it")
+    ecp.add_argument("dir", nargs="?", default=".", help="folder to copy into (default: the current folder)")
+    ecp.add_argument("--force", action="store_true", help="overwrite files of the same name")
+    epa = esub.add_parser("path", help="print where an example's file is installed")
+    epa.add_argument("name", help="example name, as 'sroi examples' lists it")
 
     from . import cli_excel, cli_sensitivity
 
@@ -228,6 +237,39 @@ def _proxies(args: argparse.Namespace) -> int:
     return 0
 
 
+def _examples(args: argparse.Namespace) -> int:
+    import textwrap
+
+    from .resources import copy_example, example_path, list_examples
+
+    if args.examples_command == "copy":
+        try:
+            written = copy_example(args.name, args.dir, force=args.force)
+        except OSError as exc:
+            if isinstance(exc, OutputExistsError):
+                raise
+            print(f"{exc.filename or args.dir}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        for path in written:
+            print(f"wrote {path}")
+        print(f"run it with: sroi run {written[0]}")
+        return 0
+    if args.examples_command == "path":
+        print(example_path(args.name))
+        return 0
+    examples = list_examples()
+    lines = ["Bundled example schemes. Copy one to edit it: sroi examples copy NAME [DIR]"]
+    for heading, group in (("Seed schemes", [e for e in examples if "/" not in e.name]),
+                           ("Published evaluations (scenarios/published)", [e for e in examples if "/" in e.name])):
+        if group:
+            lines += ["", heading]
+            for e in group:
+                lines.append(f"  {e.name}")
+                lines += textwrap.wrap(e.title, 78, initial_indent="      ", subsequent_indent="      ")
+    print("\n".join(lines))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -235,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "proxies":
             return _proxies(args)
+        if args.command == "examples":
+            return _examples(args)
         if args.command == "check":
             return _check(args)
         if args.command == "report":

@@ -18,9 +18,12 @@ def atomic_write(path: str | Path, data: str | bytes, *, force: bool = False) ->
 
     A reader never sees a half-written file, and a failure leaves any existing file
     untouched. Raises :class:`OutputExistsError` if ``path`` exists and ``force`` is
-    false.
+    false, or if ``path`` is anything but a regular file (a device, a folder, a symbolic
+    link), whatever ``force`` says.
     """
     target = Path(path)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise OutputExistsError(f"{target}: not a regular file; sroi only ever replaces a regular file")
     if target.exists() and not force:
         raise OutputExistsError(f"{target}: already exists; pass --force to overwrite it")
     payload = data.encode("utf-8") if isinstance(data, str) else data

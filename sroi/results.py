@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .engine import Model, as_model, payback_months
 from .model import VALUE_TYPES, Scheme
 from .scenario import to_dict
