@@ -3,13 +3,41 @@ probabilistic analysis, Sobol indices, optimism bias and the value of informatio
 
 Every analysis builds a design (draws x parameters) from the scheme's one parameter
 table and evaluates it through the same kernel as the deterministic run.
+
+The names below are imported from their modules on first use, so ``import
+sroi.sensitivity`` is quick and scipy and numba load only when an analysis needs them.
 """
 
-from .oneway import OneWay, one_way, switching_values, two_way
-from .psa import PSAResult, psa
-from .sampling import as_generator, marginal
-from .scenarios import optimism_bias, ranges_as_distributions, run_scenarios
-from .sobol import SobolResult, sobol
+from __future__ import annotations
 
-__all__ = ["one_way", "OneWay", "two_way", "switching_values", "psa", "PSAResult", "sobol", "SobolResult",
-           "run_scenarios", "optimism_bias", "ranges_as_distributions", "marginal", "as_generator"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ below
+    from .oneway import OneWay, one_way, switching_values, two_way
+    from .psa import PSAResult, psa
+    from .sampling import as_generator, marginal
+    from .scenarios import optimism_bias, ranges_as_distributions, run_scenarios
+    from .sobol import SobolResult, sobol
+
+_WHERE = {
+    "one_way": "oneway", "OneWay": "oneway", "two_way": "oneway", "switching_values": "oneway",
+    "psa": "psa", "PSAResult": "psa",
+    "sobol": "sobol", "SobolResult": "sobol",
+    "run_scenarios": "scenarios", "optimism_bias": "scenarios", "ranges_as_distributions": "scenarios",
+    "marginal": "sampling", "as_generator": "sampling",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

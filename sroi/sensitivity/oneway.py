@@ -13,7 +13,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from ..engine import Model, as_model
 from ..model import ParameterRef, Scheme
@@ -196,6 +195,8 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
                     x = model.base.copy()
                     x[k] = v
                     return float(gap(x)[0])
+
+                from scipy.optimize import brentq  # imported here: scipy.optimize costs ~0.3 s
 
                 value = grid[j] if g[j] == 0 else brentq(f, grid[j], grid[j + 1], xtol=1e-14, rtol=1e-15,
                                                         maxiter=500)

@@ -28,7 +28,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import make_lsq_spline
 
 from .. import __version__
 from ..engine import Model, as_model
@@ -173,6 +172,8 @@ def evppi_regression(x: np.ndarray, nb: np.ndarray, *, knots: int = 8) -> float:
         inner = np.unique(np.quantile(xs, np.linspace(0, 1, knots + 2)[1:-1]))
         inner = inner[(inner > xs[0]) & (inner < xs[-1])]
         t = np.r_[[xs[0]] * 4, inner, [xs[-1]] * 4]
+        from scipy.interpolate import make_lsq_spline
+
         g = make_lsq_spline(xs, ys, t, k=3)(xs)
         if np.maximum(-g, 0.0).sum() > np.maximum(-ys, 0.0).sum() * (1 + 1e-12):
             g = _regressogram(ys, bins=max(1, round(ys.size ** (1 / 3))))
