@@ -3,6 +3,10 @@ kernel, and the PSA's independence from threads, block sizes and bit generators.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -26,6 +30,11 @@ CASES["cohort_lag"] = minimal(horizon=12, cohort={"participants": [100, 50, 25]}
 CASES["cohort_lag"]["outcomes"][0].update(quantity={"rate": 0.4}, start_year=3)
 CASES["cohort_lag"]["inputs"].append({"id": "pp", "description": "d", "funder": "nhs", "amount": 50,
                                       "basis": "per_participant"})
+# four yearly intakes over a 4-year horizon, the outcome starting in year 3: later intakes
+# start after the horizon, where the kernel once read discount factors past its end
+CASES["intakes_past_horizon"] = minimal(horizon=4, cohort={"participants": [100, 50, 25, 10]},
+                                        discounting={"convention": "sroi_guide"})
+CASES["intakes_past_horizon"]["outcomes"][0].update(quantity={"rate": 0.4}, start_year=3)
 SCHEMES = sorted((ROOT / "scenarios").glob("*.toml")) + sorted((ROOT / "scenarios/published").glob("*.toml"))
 
 
@@ -240,3 +249,18 @@ def test_psa_in_a_forked_child_after_the_parent_used_its_threads():
 
 def _child_psa(queue) -> None:
     queue.put(psa(uncertain(), 3000, seed=2, threads=2, chunk_size=500).ratio.tobytes())
+
+
+@pytest.mark.skipif(os.environ.get("NUMBA_BOUNDSCHECK") == "1", reason="this is the bounds-checked run")
+def test_kernel_reads_no_array_out_of_bounds(tmp_path):
+    """This file's tests once more with numba's bounds checks on (and a cache of their own,
+    so no unchecked build is loaded): an out-of-bounds read raises IndexError there. The
+    kernel once read cohort[0] of a scheme with no cohort, and discount factors past the
+    horizon for intakes starting after it; the values were discarded, so no result was
+    wrong, but the reads were."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(NUMBA_BOUNDSCHECK="1", SROI_CACHE_DIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+                           "tests/test_compiled.py", "-k", "not forked_child"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=1200)
+    assert proc.returncode == 0, proc.stdout[-4000:]

@@ -272,10 +272,15 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
                     series[r] += qk[r] * w
                     qk[r] *= q[r]
             for c in range(intakes):
-                x_n = xt[cohort[c]]
-                for r in range(D):
-                    n = x_n[r] if linked else 1.0
-                    people[r] += n * dft[r * per_draw, lag + c + 1 - shift]
+                if lag + c >= T:  # this intake and later ones start after the horizon: no value, no factor
+                    break
+                if linked:
+                    x_n = xt[cohort[c]]
+                    for r in range(D):
+                        people[r] += x_n[r] * dft[r * per_draw, lag + c + 1 - shift]
+                else:  # one group, no cohort array (it may be empty)
+                    for r in range(D):
+                        people[r] += dft[r * per_draw, lag + 1 - shift]
         for r in range(D):
             mult = x_q1[r]
             if has_q2:
