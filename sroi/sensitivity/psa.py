@@ -100,8 +100,9 @@ class PSAResult:
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
         series = {"sroi_ratio": self.ratio, "npv": self.npv, "present_value": self.out.present_value,
                   "investment": self.out.investment}
+        per_pound = self.out.holder_per_pound  # (draws, holders), computed once: each column is a view
         for k, h in enumerate(self.out.holder_names):
-            series[f"{h}: value per pound invested"] = self.out.holder_per_pound[:, k]
+            series[f"{h}: value per pound invested"] = per_pound[:, k]
         rows = []
         for name, x in series.items():
             same = bool(np.all(x == x[0]))  # then the mean is that value, not a sum's rounding of it
