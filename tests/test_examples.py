@@ -142,3 +142,18 @@ def test_import_sroi_leaves_heavy_libraries_unloaded():
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("first", ["import sroi.sensitivity.psa, sroi.sensitivity.sobol",
+                                   "from sroi.sensitivity.sobol import SobolResult",
+                                   "from sroi.sensitivity import psa, sobol",
+                                   "import sroi.sensitivity.compiled"])
+def test_lazy_sensitivity_names_are_the_functions_whatever_was_imported_first(first):
+    """`sroi.sensitivity.psa` and `.sobol` name functions, as their modules share the names;
+    importing the modules first (directly or through another module) must not shadow them."""
+    code = (f"{first}\nimport types, sroi.sensitivity as s\nfrom sroi.sensitivity import psa, sobol\n"
+            "print(all(callable(f) and not isinstance(f, types.ModuleType) "
+            "for f in (psa, sobol, s.psa, s.sobol, s.one_way, s.marginal)))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True"

@@ -10,7 +10,9 @@ sroi.sensitivity`` is quick and scipy and numba load only when an analysis needs
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ below
@@ -29,6 +31,21 @@ _WHERE = {
 }
 
 __all__ = list(_WHERE)
+
+
+class _Package(ModuleType):
+    """This package's module type. Importing a submodule binds it on its package: once
+    ``psa.py`` or ``sobol.py`` has been imported (by anyone), ``sroi.sensitivity.psa`` would
+    be that module rather than the function. Bind the function instead, as ``from .psa
+    import psa`` did when this package imported everything at once."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if _WHERE.get(name) == name and isinstance(value, ModuleType) and value.__name__ == f"{__name__}.{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
