@@ -297,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("sroi sensitivity: --psa needs at least 1 draw and --sobol at least 2 samples",
                       file=sys.stderr)
                 return EXIT_BAD_INPUT
+            if args.evpi and not args.psa:
+                print("sroi sensitivity: --evpi values the draws of a PSA; add --psa N", file=sys.stderr)
+                return EXIT_BAD_INPUT
             _emit(cli_sensitivity.handle(args), args.output, args.force)
             return 0
         if args.command in ("export", "import"):

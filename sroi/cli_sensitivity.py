@@ -13,6 +13,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from .errors import ScenarioError
+
+#: ``--evpi`` keeps the sampled values; at most this many (8 bytes each: 1 GiB).
+EVPI_VALUES_LIMIT = 2**27
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sensitivity", help="tornado, switching values, scenarios, PSA, EVPI and Sobol for a scheme")
@@ -106,7 +111,18 @@ def handle(args: argparse.Namespace) -> str:
         text += _table(table, ["present_value", "investment", "npv", "sroi_ratio", "changes"])
         data["scenarios"] = _records(table)
     if args.psa:
-        r = psa(drawn, args.psa, seed=args.seed, method=args.method)
+        keep = None
+        if args.evpi:  # partial EVPI regresses on every sampled value: keep them, within reason
+            from .sensitivity.psa import design_columns
+
+            values = args.psa * len(design_columns(drawn))
+            if values > EVPI_VALUES_LIMIT:
+                raise ScenarioError(args.file, "", f"--evpi keeps every sampled value: {args.psa:,} draws x "
+                                    f"{values // args.psa} uncertain parameters is {values * 8 / 2**20:,.0f} MiB, "
+                                    f"over the {EVPI_VALUES_LIMIT * 8 // 2**20:,} MiB allowed; use fewer draws "
+                                    "(partial EVPI settles well before)")
+            keep = True
+        r = psa(drawn, args.psa, seed=args.seed, method=args.method, keep_design=keep)
         s = r.summary()
         p = r.prob_ratio_exceeds(args.threshold)
         text += ["", f"Probabilistic sensitivity: {r.n:,} draws ({r.method}, seed {r.seed}), "

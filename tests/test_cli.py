@@ -94,3 +94,30 @@ def test_sensitivity_json(capsys):
 def test_sensitivity_bad_input_exits_2(capsys):
     assert main(["sensitivity", FNP, "--psa", "0"]) == 2
     assert "--psa needs at least 1 draw" in capsys.readouterr().err
+
+
+def test_evpi_needs_a_psa(capsys):
+    assert main(["sensitivity", FNP, "--evpi"]) == 2
+    assert capsys.readouterr() == ("", "sroi sensitivity: --evpi values the draws of a PSA; add --psa N\n")
+
+
+def test_evpi_keeps_the_draws_it_needs_and_refuses_beyond_a_gibibyte(capsys, monkeypatch):
+    """Above 20 million sampled values the PSA drops them, and --evpi then died with a
+    traceback; now --evpi keeps them (here a lowered limit stands in for 20 million), and
+    refuses, before any work, a PSA whose values would pass 1 GiB."""
+    import sys
+
+    from sroi import cli_sensitivity
+
+    psa_module = sys.modules["sroi.sensitivity.psa"]
+
+    lac = str(ROOT / "scenarios/local_area_coordination.toml")
+    monkeypatch.setattr(psa_module, "KEEP_DESIGN_LIMIT", 100)
+    assert main(["sensitivity", lac, "--ranges", "triangular", "--psa", "400", "--seed", "2", "--evpi"]) == 0
+    out = capsys.readouterr().out
+    assert "EVPI = GBP" in out and "lower_cost_support.success" in out.split("Value of information")[1]
+    monkeypatch.setattr(cli_sensitivity, "EVPI_VALUES_LIMIT", 18 * 1000 - 1)
+    assert main(["sensitivity", lac, "--ranges", "triangular", "--psa", "1000", "--evpi"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"{lac}: --evpi keeps every sampled value: 1,000 draws x 18 uncertain parameters is "
+                                 "0 MiB, over the 0 MiB allowed; use fewer draws (partial EVPI settles well before)\n")
