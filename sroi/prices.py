@@ -20,10 +20,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import PriceYearError
+from typing import TYPE_CHECKING
+
+from .errors import PriceYearError, ScenarioError
 from .resources import data_dir
 
-__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "DATA_DIR"]
+if TYPE_CHECKING:
+    from .model import Scheme
+
+__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "price_factors", "DATA_DIR"]
 
 #: The bundled data folder: ``sroi/data`` in an installed package, ``data/`` in a source tree.
 DATA_DIR = data_dir()
@@ -197,3 +202,33 @@ def load_deflator(currency: str = "GBP", data_dir: Path | None = None) -> Deflat
         series=series,
         forecast=frozenset(forecast),
     )
+
+
+def price_factors(scheme: Scheme, *, deflator: Deflator | None = None) -> tuple[list[float], list[float]]:
+    """Rebasing multipliers to the scheme's price base for each input and outcome proxy.
+
+    Raises :class:`ScenarioError` naming the field whose price year cannot be rebased.
+    """
+    needed = [(f"inputs[{j}].price_year", inp.price_year) for j, inp in enumerate(scheme.inputs, 1)]
+    needed += [(f"outcomes[{i}].proxy.price_year", o.proxy.price_year) for i, o in enumerate(scheme.outcomes, 1)]
+    if all(y == scheme.price_base for _, y in needed):
+        return [1.0] * len(scheme.inputs), [1.0] * len(scheme.outcomes)
+    if deflator is None:
+        try:
+            deflator = load_deflator(scheme.currency)
+        except PriceYearError as exc:
+            field_path = next(f for f, y in needed if y != scheme.price_base)
+            raise ScenarioError(scheme.path, field_path,
+                                f"differs from price_base {scheme.price_base} but {exc}") from None
+    try:
+        deflator.check(scheme.price_base)
+    except PriceYearError as exc:
+        raise ScenarioError(scheme.path, "price_base", str(exc)) from None
+    factors = []
+    for field_path, year in needed:
+        try:
+            factors.append(deflator.factor(year, scheme.price_base))
+        except PriceYearError as exc:
+            raise ScenarioError(scheme.path, field_path, str(exc)) from None
+    n = len(scheme.inputs)
+    return factors[:n], factors[n:]

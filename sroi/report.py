@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 
 
-from . import __version__
+from ._version import __version__
 from .display import _headline, _ledger_rows, _setting, money, ratio_text
 from .fileio import atomic_write
 from .model import Scheme

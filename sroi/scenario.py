@@ -37,7 +37,7 @@ from .model import (
     Scheme,
     Source,
 )
-from .prices import Deflator, PriceYear, load_deflator
+from .prices import Deflator, PriceYear, price_factors
 
 __all__ = ["load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "price_factors", "FORMAT_VERSION"]
 
@@ -139,36 +139,6 @@ def validate(scheme: Scheme, *, deflator: Deflator | None = None) -> Scheme:
     Returns the scheme rebuilt from its own fields (equal to it when valid).
     """
     return from_dict(to_dict(scheme), path=scheme.path, deflator=deflator)
-
-
-def price_factors(scheme: Scheme, *, deflator: Deflator | None = None) -> tuple[list[float], list[float]]:
-    """Rebasing multipliers to the scheme's price base for each input and outcome proxy.
-
-    Raises :class:`ScenarioError` naming the field whose price year cannot be rebased.
-    """
-    needed = [(f"inputs[{j}].price_year", inp.price_year) for j, inp in enumerate(scheme.inputs, 1)]
-    needed += [(f"outcomes[{i}].proxy.price_year", o.proxy.price_year) for i, o in enumerate(scheme.outcomes, 1)]
-    if all(y == scheme.price_base for _, y in needed):
-        return [1.0] * len(scheme.inputs), [1.0] * len(scheme.outcomes)
-    if deflator is None:
-        try:
-            deflator = load_deflator(scheme.currency)
-        except PriceYearError as exc:
-            field_path = next(f for f, y in needed if y != scheme.price_base)
-            raise ScenarioError(scheme.path, field_path,
-                                f"differs from price_base {scheme.price_base} but {exc}") from None
-    try:
-        deflator.check(scheme.price_base)
-    except PriceYearError as exc:
-        raise ScenarioError(scheme.path, "price_base", str(exc)) from None
-    factors = []
-    for field_path, year in needed:
-        try:
-            factors.append(deflator.factor(year, scheme.price_base))
-        except PriceYearError as exc:
-            raise ScenarioError(scheme.path, field_path, str(exc)) from None
-    n = len(scheme.inputs)
-    return factors[:n], factors[n:]
 
 
 # --------------------------------------------------------------------------- helpers

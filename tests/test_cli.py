@@ -107,7 +107,7 @@ def test_evpi_keeps_the_draws_it_needs_and_refuses_beyond_a_gibibyte(capsys, mon
     refuses, before any work, a PSA whose values would pass 1 GiB."""
     import sys
 
-    from sroi import cli_sensitivity
+    from sroi.cli import sensitivity as cli_sensitivity
 
     psa_module = sys.modules["sroi.sensitivity.psa"]
 

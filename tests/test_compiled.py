@@ -1,4 +1,4 @@
-"""The compiled kernel and sampler (sroi.sensitivity.compiled) against the year-by-year
+"""The compiled kernel and sampler (sroi.engine.compiled) against the year-by-year
 kernel, and the PSA's independence from threads, block sizes and bit generators."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 import sroi
 from sroi.sensitivity import psa
-from sroi.sensitivity.outputs import holders, outputs
+from sroi.engine.outputs import holders, outputs
 from sroi.sensitivity.psa import design_columns, marginals
 from sroi.sensitivity.sampling import apply_copula
 
@@ -169,8 +169,8 @@ def test_special_uniforms_map_as_the_marginals_do():
     """Uniforms at and beyond the edges of each table's pieces (the centre's ends at
     1/32 and 31/32, the tails, 0, 1 and NaN) give what Marginal.ppf gives: the compiled
     sampler clamps every draw into the centre table first and then redoes the others."""
-    from sroi.sensitivity.compiled import sample_and_evaluate
-    from sroi.sensitivity.tables import P_TAIL
+    from sroi.engine.compiled import sample_and_evaluate
+    from sroi.engine.tables import P_TAIL
 
     model = sroi.compile_scheme(uncertain())
     cols = design_columns(model)
@@ -191,7 +191,7 @@ def test_blocks_that_fail_stop_the_analysis_and_none_is_left_running():
     import threading
     import time
 
-    from sroi.sensitivity.compiled import run_blocks
+    from sroi.engine.compiled import run_blocks
 
     done, lock = [], threading.Lock()
 
@@ -212,7 +212,7 @@ def test_blocks_that_fail_stop_the_analysis_and_none_is_left_running():
 def test_blocks_started_from_a_pool_thread_run_there():
     """A block that itself runs blocks (a user's callback, say) does them in its own
     thread rather than waiting on the pool it occupies."""
-    from sroi.sensitivity.compiled import run_blocks
+    from sroi.engine.compiled import run_blocks
 
     out = np.zeros(64)
 

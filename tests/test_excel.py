@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import sroi
 from sroi.cli import main
 from sroi.excel import engine_figures, export_workbook, import_workbook
-from sroi.excel_layout import FORMULA_FILL, INPUT_FILL, Layout
+from sroi.excel.layout import FORMULA_FILL, INPUT_FILL, Layout
 from sroi.fileio import OutputExistsError
 from sroi.scenario import to_dict
 

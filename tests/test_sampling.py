@@ -12,7 +12,7 @@ from scipy import special, stats
 
 from sroi.model import Distribution, Parameter
 from sroi.sensitivity.sampling import TABLE_ERROR_BOUND, as_generator, marginal, uniforms
-from sroi.sensitivity.tables import ERROR_REL, ERROR_SD
+from sroi.engine.tables import ERROR_REL, ERROR_SD
 
 CASES = [
     Parameter(0.2, 0.1, 0.4, Distribution("uniform")),
@@ -131,7 +131,7 @@ def test_polished_quantiles_meet_their_probabilities():
     and the tails keep their precision (judged on the smaller side of 1/2)."""
     from scipy import stats
 
-    from sroi.sensitivity.tables import Polished
+    from sroi.engine.tables import Polished
 
     dist = stats.beta(0.08520927678900703, 0.08520927678900703)
     exact = Polished(dist, xtol=1e-12)

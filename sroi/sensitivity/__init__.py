@@ -30,7 +30,8 @@ _WHERE = {
     "marginal": "sampling", "as_generator": "sampling",
 }
 
-__all__ = list(_WHERE)
+__all__ = ["one_way", "OneWay", "two_way", "switching_values", "psa", "PSAResult", "sobol", "SobolResult",
+           "run_scenarios", "optimism_bias", "ranges_as_distributions", "marginal", "as_generator"]
 
 
 class _Package(ModuleType):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..engine import Model, as_model
 from ..model import ParameterRef, Scheme
-from .outputs import outputs
+from ..engine.outputs import outputs
 
 __all__ = ["one_way", "two_way", "switching_values", "OneWay", "NONLINEAR"]
 

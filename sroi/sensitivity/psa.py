@@ -29,12 +29,12 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from ..engine import Model, as_model
 from ..model import Scheme
 from ..results import scheme_hash
-from .compiled import default_threads, sample_and_evaluate
-from .outputs import Outputs
+from ..engine.compiled import default_threads, sample_and_evaluate
+from ..engine.outputs import Outputs
 from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
 
 __all__ = ["psa", "PSAResult", "design_columns", "evppi_regression"]

@@ -10,11 +10,11 @@ Inverse CDFs
 ------------
 Fixed, uniform and triangular use their closed forms. Every other distribution (beta,
 gamma, PERT, normal, truncated normal, lognormal) is looked up in a
-:class:`~sroi.sensitivity.tables.QuantileTable`, built once per parameter from the
+:class:`~sroi.engine.tables.QuantileTable`, built once per parameter from the
 exact inverse CDF: the error allowed is 1e-8 standard deviations (or 1e-11 of the value
 where that is larger), checked as each table is built and measured by
 ``tests/test_sampling.py``. numpy (:meth:`Marginal.ppf`) and the compiled sampler
-(:mod:`sroi.sensitivity.compiled`) evaluate the same tables.
+(:mod:`sroi.engine.compiled`) evaluate the same tables.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from scipy import special, stats
 from scipy.stats import qmc
 
 from ..model import Distribution, Parameter
-from .tables import ERROR_SD, Polished, QuantileTable, TruncatedNormal
+from ..engine.tables import ERROR_SD, Polished, QuantileTable, TruncatedNormal
 
 __all__ = ["as_generator", "Marginal", "marginal", "uniforms", "METHODS", "TABLE_ERROR_BOUND"]
 
@@ -96,8 +96,8 @@ class Marginal:
         return (self.exact or self.dist).ppf(u)
 
     def compiled(self) -> tuple[int, tuple[float, ...], QuantileTable | None]:
-        """``(kind code, parameters, table)`` for :mod:`sroi.sensitivity.compiled`."""
-        from .compiled import FIXED, TABLE, TRIANGULAR, UNIFORM
+        """``(kind code, parameters, table)`` for :mod:`sroi.engine.compiled`."""
+        from ..engine.compiled import FIXED, TABLE, TRIANGULAR, UNIFORM
 
         if self.table is not None:
             t = self.table

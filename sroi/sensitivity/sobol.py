@@ -16,7 +16,7 @@ from scipy.stats import qmc
 
 from ..engine import Model, as_model
 from ..model import Scheme
-from .outputs import outputs
+from ..engine.outputs import outputs
 from .psa import design_columns, marginals
 from .sampling import as_generator
 

@@ -37,7 +37,7 @@ from typing import Callable
 import numba as nb
 import numpy as np
 
-from ..engine import Model
+from .spec import Model
 from .outputs import Outputs, holders
 from .jitcache import cached
 from .tables import P_TAIL, S0

@@ -2,8 +2,8 @@
 
 Sheet names, the columns of the table sheets, the rows of 'Settings', the number
 formats and fills, and :class:`Layout`, which places every cell from the counts alone
-(outcomes, inputs, horizon, intakes, custom-rate periods). :mod:`sroi.excel_export`
-writes by it and :mod:`sroi.excel_exported` reads by it, so the two cannot drift.
+(outcomes, inputs, horizon, intakes, custom-rate periods). :mod:`sroi.excel.write`
+writes by it and :mod:`sroi.excel.read_exported` reads by it, so the two cannot drift.
 The layout is documented sheet by sheet in ``docs/excel.md``.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .model import VALUE_TYPES, Scheme
+from ..model import VALUE_TYPES, Scheme
 
 LAYOUT_VERSION = 1
 MARKER = f"sroi impact map, layout {LAYOUT_VERSION}"

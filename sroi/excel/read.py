@@ -2,10 +2,10 @@
 
 Two layouts are read (both documented in ``docs/excel.md``):
 
-* the workbook ``sroi export`` writes (:mod:`sroi.excel_exported`): its visible input
+* the workbook ``sroi export`` writes (:mod:`sroi.excel.read_exported`): its visible input
   cells are read, so an assumption changed in Excel flows back; formula cells are
   never read;
-* a common SROI value map (:mod:`sroi.excel_valuemap`): one sheet with a header row
+* a common SROI value map (:mod:`sroi.excel.read_valuemap`): one sheet with a header row
   (stakeholder, outcome, indicator, quantity, duration, proxy, value, deadweight,
   displacement, attribution, drop-off, ...) and an inputs table. What such a map does
   not carry (price year, currency, horizon, timing convention, beneficiary, value
@@ -13,24 +13,24 @@ Two layouts are read (both documented in ``docs/excel.md``):
   is guessed.
 
 A workbook is only read: openpyxl parses the XML and never runs macros
-(:class:`~sroi.excel_reader.Book`). Every problem raises
+(:class:`~sroi.excel.read_cells.Book`). Every problem raises
 :class:`~sroi.errors.ScenarioError` naming the file, ``sheet!cell`` and what was
 expected; the mapping built is then validated by :func:`sroi.scenario.from_dict`,
 whose messages are re-pointed at the cell the offending value came from
-(:mod:`sroi.excel_errors`).
+(:mod:`sroi.excel.read_errors`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ScenarioError
-from .excel_exported import ExportedReader
-from .excel_layout import ABOUT, MARKER, SETTINGS
-from .excel_reader import Book
-from .excel_terms import OPTION_FLAGS, ValueMapOptions
-from .excel_valuemap import ValueMapReader
-from .model import Scheme
+from ..errors import ScenarioError
+from .read_exported import ExportedReader
+from .layout import ABOUT, MARKER, SETTINGS
+from .read_cells import Book
+from .read_terms import OPTION_FLAGS, ValueMapOptions
+from .read_valuemap import ValueMapReader
+from ..model import Scheme
 
 __all__ = ["import_workbook", "ValueMapOptions"]
 

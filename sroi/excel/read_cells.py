@@ -3,9 +3,9 @@
 :class:`Book` opens a workbook (refusing what is not an .xlsx or .xlsm) in two
 views, its formulas and the values last saved for them; :class:`Cells` reads typed
 values from it and remembers the cell each scheme field came from, so a validation
-message can name that cell (:mod:`sroi.excel_errors`). :class:`Reader` is the base of
-the two layouts read: the exported one (:mod:`sroi.excel_exported`) and a hand-made
-value map (:mod:`sroi.excel_valuemap`).
+message can name that cell (:mod:`sroi.excel.read_errors`). :class:`Reader` is the base of
+the two layouts read: the exported one (:mod:`sroi.excel.read_exported`) and a hand-made
+value map (:mod:`sroi.excel.read_valuemap`).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import PriceYearError, ScenarioError
-from .excel_layout import (
+from ..errors import PriceYearError, ScenarioError
+from .layout import (
     ABOUT, DISCOUNTING, GAPS, HOLDERS, INPUTS, MAP, PARAMETERS, SCENARIOS, SETTINGS, SOURCES, YEARS,
 )
-from .prices import PriceYear
+from ..prices import PriceYear
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXPORT_SHEETS = (ABOUT, SETTINGS, INPUTS, MAP, YEARS, DISCOUNTING, PARAMETERS, SCENARIOS, SOURCES, HOLDERS, GAPS)

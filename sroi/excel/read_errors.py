@@ -1,14 +1,14 @@
 """Validation errors pointed back at the workbook cell a value came from.
 
 The readers build a plain mapping and note, for each scheme field, the cell it was
-read from (:class:`sroi.excel_reader.Cells`). :func:`validate` hands the mapping to
+read from (:class:`sroi.excel.read_cells.Cells`). :func:`validate` hands the mapping to
 :func:`sroi.scenario.from_dict` and re-points any message at that cell.
 """
 
 from __future__ import annotations
 
-from .errors import ScenarioError
-from .model import Scheme
+from ..errors import ScenarioError
+from ..model import Scheme
 
 
 def translate(exc: ScenarioError, file: str, where: dict[str, tuple[str, str]]) -> ScenarioError:
@@ -29,7 +29,7 @@ def translate(exc: ScenarioError, file: str, where: dict[str, tuple[str, str]]) 
 
 
 def validate(data: dict, file: str, where: dict[str, tuple[str, str]]) -> Scheme:
-    from .scenario import from_dict
+    from ..scenario import from_dict
 
     try:
         return from_dict(data, path=file)

@@ -2,7 +2,7 @@
 
 Only the visible input cells are read (an assumption changed in Excel flows back);
 formula cells never are. The rows and columns are found by
-:class:`~sroi.excel_layout.Layout` from the counts on 'About', and the labels the
+:class:`~sroi.excel.layout.Layout` from the counts on 'About', and the labels the
 layout fixes are checked, so a moved, inserted or deleted row is named rather than
 misread. Each parameter's range, distribution and evidence come from its row of
 'Parameters'.
@@ -15,18 +15,18 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from .discounting import GREEN_BOOK_BANDS
-from .excel_errors import validate
-from .excel_layout import (
+from ..discounting import GREEN_BOOK_BANDS
+from .read_errors import validate
+from .layout import (
     ABOUT, DISCOUNT_BAND_FIRST, DISCOUNTING, FIRST_ROW, GAPS, HOLDERS, INPUT_COLUMNS, INPUTS, MAP, OUTCOME_COLUMNS,
     PARAMETER_META, PARAMETERS, SCENARIOS, SETTINGS, SETTINGS_ROWS, SOURCES, STRUCTURE_LABELS, YEARS, Layout,
 )
-from .excel_reader import EXPORT_SHEETS, Book, Reader, blank, present, shown
-from .model import Scheme
+from .read_cells import EXPORT_SHEETS, Book, Reader, blank, present, shown
+from ..model import Scheme
 
 
 class ExportedReader(Reader):
-    """Reads the layout written by :mod:`sroi.excel_export`."""
+    """Reads the layout written by :mod:`sroi.excel.write`."""
 
     def __init__(self, book: Book) -> None:
         super().__init__(book)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import Model
+from .spec import Model
 
 __all__ = ["Outputs", "outputs", "holders"]
 

@@ -1,8 +1,8 @@
 """Cell helpers of the workbook writer: typed values, fills, headers, lists and widths.
 
 :class:`SheetWriter` holds the workbook being built and the parameter cells written
-so far; the sheet writers (:mod:`sroi.excel_sheets`, :mod:`sroi.excel_formulas`)
-build on it and :mod:`sroi.excel_export` puts them together.
+so far; the sheet writers (:mod:`sroi.excel.write_sheets`, :mod:`sroi.excel.write_formulas`)
+build on it and :mod:`sroi.excel.write` puts them together.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .errors import PriceYearError
-from .excel_layout import (
+from ..errors import PriceYearError
+from .layout import (
     BOLD, DEFLATOR, DEFLATOR_FIRST, FIRST_ROW, FORMULA_FILL, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE,
     REFERENCE_FILL, SETTINGS, SHEETS, THIN, TITLE, WRAP, F, I, Layout, R, col,
 )
-from .model import Parameter, Scheme
-from .prices import load_deflator
+from ..model import Parameter, Scheme
+from ..prices import load_deflator
 
 
 def _exact(cell, x: float) -> None:

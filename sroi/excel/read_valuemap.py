@@ -2,7 +2,7 @@
 
 One sheet holds a header row (stakeholder, outcome, indicator, quantity, duration,
 proxy, value, deadweight, displacement, attribution, drop-off, ...; the words it may
-use are in :mod:`sroi.excel_terms`) and the outcomes below it; the inputs are on a
+use are in :mod:`sroi.excel.read_terms`) and the outcomes below it; the inputs are on a
 sheet named 'Inputs' or in a table below the outcomes. What such a map does not carry
 (price year, currency, horizon, timing convention, beneficiary, value type, funder)
 must come from labelled cells above the header row or from explicit options; nothing
@@ -17,14 +17,14 @@ from typing import Any, Iterator
 
 from openpyxl.utils import get_column_letter
 
-from .errors import ScenarioError
-from .excel_errors import validate
-from .excel_reader import EXPECTED, RATE_TEXT, Book, Reader, blank, parse_price_year, present, shown, to_number
-from .excel_terms import (
+from ..errors import ScenarioError
+from .read_errors import validate
+from .read_cells import EXPECTED, RATE_TEXT, Book, Reader, blank, parse_price_year, present, shown, to_number
+from .read_terms import (
     INPUT_HEADERS, OPTION_FLAGS, OUTCOME_HEADERS, OUTCOME_REQUIRED, SETTING_LABELS, UNIT_DEFAULT, ValueMapOptions,
     holder_id, lookup, norm, slug, spending_years, value_type_id,
 )
-from .model import VALUE_TYPES, Scheme
+from ..model import VALUE_TYPES, Scheme
 
 INPUT_REQUIRED = ("description", "amount")
 

@@ -11,10 +11,10 @@ import json
 import sys
 from typing import Sequence
 
-from ._version import __version__
-from .errors import PriceYearError, ScenarioError
-from .fileio import OutputExistsError, atomic_write
-from .proxies import AREAS
+from .._version import __version__
+from ..errors import PriceYearError, ScenarioError
+from ..fileio import OutputExistsError, atomic_write
+from ..proxies import AREAS
 
 EXIT_BAD_INPUT = 2
 
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     epa = esub.add_parser("path", help="print where an example's file is installed")
     epa.add_argument("name", help="example name, as 'sroi examples' lists it")
 
-    from . import cli_excel, cli_sensitivity
+    from . import excel as cli_excel, sensitivity as cli_sensitivity
 
     cli_excel.register(sub)
     cli_sensitivity.register(sub)
@@ -92,14 +92,14 @@ def _emit(text: str, output: str | None, force: bool) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .results import run
-    from .scenario import load
+    from ..results import run
+    from ..scenario import load
 
     result = run(load(args.file))
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False)
     else:
-        from .display import result_text
+        from ..display import result_text
 
         text = result_text(result)
     _emit(text, args.output, args.force)
@@ -109,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     import io
 
-    from .compare import compare
+    from ..compare import compare
 
     table = compare(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges)
     if args.format == "csv":
@@ -117,7 +117,7 @@ def _compare(args: argparse.Namespace) -> int:
     elif args.format == "json":
         text = table.reset_index().to_json(orient="records", indent=2, double_precision=15)
     else:
-        from .display import ratio_text
+        from ..display import ratio_text
 
         cols = ["sroi_ratio", "npv_rebased", "payback_months", "cashable_share"] + (
             ["p_ratio_exceeds_1"] if "p_ratio_exceeds_1" in table.columns else []) + ["comparability"]
@@ -141,7 +141,7 @@ def _compare(args: argparse.Namespace) -> int:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from .plots import plot_comparison
+        from ..plots import plot_comparison
 
         fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(table)))
         plot_comparison(table, ax=ax)
@@ -154,8 +154,8 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .results import run
-    from .scenario import load
+    from ..results import run
+    from ..scenario import load
 
     status = 0
     for f in args.files:
@@ -173,7 +173,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .scenario import load
+    from ..scenario import load
 
     status = 0
     for f in args.files:
@@ -189,7 +189,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _proxy_lines(records) -> str:
-    from .display import money
+    from ..display import money
 
     if not records:
         return "no proxies found"
@@ -199,9 +199,9 @@ def _proxy_lines(records) -> str:
 
 
 def _proxies(args: argparse.Namespace) -> int:
-    from .display import money
-    from .prices import load_deflator
-    from .proxies import ProxyLibrary
+    from ..display import money
+    from ..prices import load_deflator
+    from ..proxies import ProxyLibrary
 
     lib = ProxyLibrary.load(args.table)
     for clash in lib.clashes:
@@ -240,7 +240,7 @@ def _proxies(args: argparse.Namespace) -> int:
 def _examples(args: argparse.Namespace) -> int:
     import textwrap
 
-    from .resources import copy_example, example_path, list_examples
+    from ..resources import copy_example, example_path, list_examples
 
     if args.examples_command == "copy":
         try:
@@ -282,8 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "report":
-            from .report import write_report
-            from .scenario import load
+            from ..report import write_report
+            from ..scenario import load
 
             write_report(load(args.file), args.output, force=args.force, psa_draws=args.psa, seed=args.seed)
             print(f"wrote {args.output}")
@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "compare":
             return _compare(args)
         if args.command == "sensitivity":
-            from . import cli_sensitivity
+            from . import sensitivity as cli_sensitivity
 
             if args.psa is not None and args.psa < 1 or args.sobol is not None and args.sobol < 2:
                 print("sroi sensitivity: --psa needs at least 1 draw and --sobol at least 2 samples",
@@ -303,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _emit(cli_sensitivity.handle(args), args.output, args.force)
             return 0
         if args.command in ("export", "import"):
-            from . import cli_excel
+            from . import excel as cli_excel
 
             return cli_excel.handle(args)
         return _validate(args)

@@ -2,22 +2,22 @@
 
 'About', 'Settings', 'Inputs', 'Impact map' (with its per-row formulas), 'Discounting',
 'Scenarios', 'Sources', 'Budget holders', 'Gaps', 'Deflator' and 'Parameters'. The
-sheets of year-by-year formulas are in :mod:`sroi.excel_formulas`.
+sheets of year-by-year formulas are in :mod:`sroi.excel.write_formulas`.
 """
 
 from __future__ import annotations
 
-from . import __version__
-from .discounting import GREEN_BOOK_BANDS
-from .excel_layout import (
+from .._version import __version__
+from ..discounting import GREEN_BOOK_BANDS
+from .layout import (
     ABOUT, BOLD, CUSTOM_HEADER, DEFLATOR, DEFLATOR_FIRST, DISCOUNT_BAND_FIRST, DISCOUNTING, FIRST_ROW, GAPS, HOLDERS,
     INPUT_COLUMNS, INPUTS, MAP, MARKER, MONEY, NOTE, NUMBER, OUTCOME_COLUMNS, PARAMETER_COLUMNS, PARAMETER_META,
     PARAMETERS, RATE, RESULTS, SCENARIO_COLUMNS, SCENARIOS, SETTINGS, SETTINGS_ROWS, SOURCES, STRUCTURE_LABELS,
     TITLE, WHOLE, WORKINGS, WRAP, YEARS, F, I, R, col, column_range, q,
 )
-from .excel_writer import SheetWriter
-from .model import BUDGET_HOLDERS, CONFIDENCE_LEVELS, VALUE_TYPES
-from .prices import load_deflator
+from .write_cells import SheetWriter
+from ..model import BUDGET_HOLDERS, CONFIDENCE_LEVELS, VALUE_TYPES
+from ..prices import load_deflator
 
 
 class InputSheets(SheetWriter):

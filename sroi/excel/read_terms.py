@@ -1,7 +1,7 @@
 """The terms of a hand-made SROI value map: the headers and labels it may use, what the
 command line may give instead, and the text its cells may hold (budget holders by
 name, value types in words, years as lists or ranges). Read by
-:mod:`sroi.excel_valuemap`; documented in ``docs/excel.md``.
+:mod:`sroi.excel.read_valuemap`; documented in ``docs/excel.md``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .excel_reader import shown
-from .model import BUDGET_HOLDERS, VALUE_TYPES
+from .read_cells import shown
+from ..model import BUDGET_HOLDERS, VALUE_TYPES
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 
 #: ``--evpi`` keeps the sampled values; at most this many (8 bytes each: 1 GiB).
 EVPI_VALUES_LIMIT = 2**27
@@ -56,7 +56,7 @@ def _fmt(x) -> str:
 
 def _table(df: pd.DataFrame, columns: list[str]) -> list[str]:
     """``df``'s index and ``columns`` as an indented text table (layout from sroi.display)."""
-    from .display import _table as text_table
+    from ..display import _table as text_table
 
     rows = [[str(i)] + [_fmt(r[c]) for c in columns] for i, r in df.iterrows()]
     lines = text_table([df.index.name or ""] + columns, rows, [False] + [True] * len(columns))
@@ -79,11 +79,11 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def handle(args: argparse.Namespace) -> str:
-    from .engine import compile_scheme
-    from .scenario import load
-    from .sensitivity import one_way, psa, run_scenarios, sobol, switching_values
+    from ..engine import compile_scheme
+    from ..scenario import load
+    from ..sensitivity import one_way, psa, run_scenarios, sobol, switching_values
 
-    from .sensitivity import ranges_as_distributions
+    from ..sensitivity import ranges_as_distributions
 
     scheme = load(args.file)
     model = compile_scheme(scheme)
@@ -113,7 +113,7 @@ def handle(args: argparse.Namespace) -> str:
     if args.psa:
         keep = None
         if args.evpi:  # partial EVPI regresses on every sampled value: keep them, within reason
-            from .sensitivity.psa import design_columns
+            from ..sensitivity.psa import design_columns
 
             values = args.psa * len(design_columns(drawn))
             if values > EVPI_VALUES_LIMIT:

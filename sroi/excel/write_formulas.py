@@ -3,18 +3,18 @@
 'Workings' (each outcome's value by intake year), 'Year by year' (discount factors,
 value and inputs by year, NPV and discounted payback) and 'Results' (the headline
 figures and the budget-holder ledger): every cell is a formula over the input sheets
-written by :mod:`sroi.excel_sheets`, reproducing :mod:`sroi.engine`.
+written by :mod:`sroi.excel.write_sheets`, reproducing :mod:`sroi.engine`.
 """
 
 from __future__ import annotations
 
-from .discounting import GREEN_BOOK_BANDS
-from .excel_layout import (
+from ..discounting import GREEN_BOOK_BANDS
+from .layout import (
     BOLD, DISCOUNT_BAND_FIRST, DISCOUNTING, FACTOR, FIRST_ROW, INPUTS, MAP, MONEY, NUMBER, RATE, RATIO, RESULTS,
     SETTINGS, WHOLE, WORKINGS, YEARS, F, I, Layout, R, column_range, q,
 )
-from .excel_writer import SheetWriter
-from .model import VALUE_TYPES
+from .write_cells import SheetWriter
+from ..model import VALUE_TYPES
 
 
 class FormulaSheets(SheetWriter):
@@ -180,7 +180,7 @@ class FormulaSheets(SheetWriter):
         self.ws[sh].freeze_panes = "D4"
 
     def results(self) -> None:
-        from .results import run
+        from ..results import run
 
         s, sh, L = self.s, RESULTS, self.L
         self.title(sh, "Results", f"Present values in {s.currency} at {s.price_base} prices. All formulas.")

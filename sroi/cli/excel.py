@@ -50,8 +50,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .excel import export_workbook
-    from .scenario import load
+    from ..excel import export_workbook
+    from ..scenario import load
 
     scheme = load(args.file)
     path = export_workbook(scheme, args.output, force=args.force)
@@ -61,9 +61,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .errors import ScenarioError
-    from .excel import import_workbook
-    from .scenario import save
+    from ..errors import ScenarioError
+    from ..excel import import_workbook
+    from ..scenario import save
 
     horizon = args.horizon
     if horizon is not None:

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .discounting import green_book_rates, timing_factors
-from .model import ParameterRef, Scheme
-from .scenario import price_factors
+from ..discounting import green_book_rates, timing_factors
+from ..model import ParameterRef, Scheme
+from ..prices import price_factors
 
 __all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months"]
 

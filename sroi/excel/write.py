@@ -1,12 +1,12 @@
 """Write a scheme as an Excel impact map whose every derived cell is a live formula.
 
 The layout (documented sheet by sheet in ``docs/excel.md``) is fixed by
-:class:`~sroi.excel_layout.Layout`, which both the writer here and the reader in
-:mod:`sroi.excel_exported` use, so the two cannot drift. Input cells hold the
-scheme's numbers (:mod:`sroi.excel_sheets`); every figure the engine computes
+:class:`~sroi.excel.layout.Layout`, which both the writer here and the reader in
+:mod:`sroi.excel.read_exported` use, so the two cannot drift. Input cells hold the
+scheme's numbers (:mod:`sroi.excel.write_sheets`); every figure the engine computes
 (rebasing, first-year impact, the year-by-year values by intake, discount factors,
 present values, NPV, ratios, the budget-holder ledger and payback) is an Excel formula
-over them (:mod:`sroi.excel_formulas`), reproducing :mod:`sroi.engine` exactly, so a
+over them (:mod:`sroi.excel.write_formulas`), reproducing :mod:`sroi.engine` exactly, so a
 change made in Excel or LibreOffice recalculates everything.
 """
 
@@ -18,11 +18,11 @@ from typing import Iterator
 
 from openpyxl import Workbook
 
-from .errors import ScenarioError
-from .excel_formulas import FormulaSheets
-from .excel_layout import INPUTS, LAYOUT_VERSION, MAP, RESULTS, YEARS, Layout
-from .excel_sheets import InputSheets
-from .model import Scheme
+from ..errors import ScenarioError
+from .write_formulas import FormulaSheets
+from .layout import INPUTS, LAYOUT_VERSION, MAP, RESULTS, YEARS, Layout
+from .write_sheets import InputSheets
+from ..model import Scheme
 
 __all__ = ["Layout", "build_workbook", "workbook_bytes", "export_workbook", "engine_figures", "LAYOUT_VERSION"]
 
@@ -65,7 +65,7 @@ def export_workbook(scheme: Scheme, path: str | Path, *, force: bool = False) ->
     The file is written atomically and an existing file is never overwritten unless
     ``force`` is true (:class:`~sroi.fileio.OutputExistsError`).
     """
-    from .fileio import atomic_write
+    from ..fileio import atomic_write
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
@@ -77,7 +77,7 @@ def export_workbook(scheme: Scheme, path: str | Path, *, force: bool = False) ->
 def engine_figures(scheme: Scheme) -> Iterator[tuple[str, str, str, float]]:
     """Every computed cell of the exported workbook that the engine also computes:
     ``(what, sheet, cell, engine value)``. Used to check a recalculated workbook."""
-    from .results import run
+    from ..results import run
 
     r = run(scheme)
     L = Layout.of(scheme)
