@@ -13,7 +13,7 @@ import numpy as np
 
 from .spec import Model
 
-__all__ = ["Outputs", "outputs", "holders"]
+__all__ = ["Outputs", "outputs", "spec_outputs", "holders"]
 
 
 def holders(model: Model) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -62,3 +62,29 @@ def outputs(model: Model, design: np.ndarray, *, chunk_size: int = 4096, threads
     from .compiled import evaluate_rows
 
     return evaluate_rows(model, design, block=chunk_size, threads=threads)
+
+
+def spec_outputs(model: Model, design: np.ndarray) -> Outputs:
+    """Evaluate a design ``(draws, parameters)`` through the specification
+    (:meth:`Model.evaluate <sroi.engine.spec.Model.evaluate>`), each draw summed exactly
+    as :class:`~sroi.results.Result` sums the headline: present value is
+    ``float((value @ value_df).sum())`` and investment ``float((cost @ cost_df).sum())``,
+    draw by draw. A row at the base values therefore gives the figures ``sroi run``
+    prints, to the bit; the deterministic analyses (one-way, two-way, switching values)
+    use this path so that their base is the headline. Memory is draws x outcomes x
+    years: meant for designs of a few thousand rows, not for a PSA.
+    """
+    X = np.asarray(design, dtype=float)
+    if X.ndim == 1:
+        X = X[None, :]
+    ev = model.evaluate(X)
+    names, out_map, in_map = holders(model)
+    D, H = X.shape[0], len(names)
+    pv, inv = np.empty(D), np.empty(D)
+    hv, hs = np.empty((D, H)), np.empty((D, H))
+    for d in range(D):
+        by_outcome = ev.value[d] @ np.asarray(ev.value_df[d])
+        by_input = ev.cost[d] @ np.asarray(ev.cost_df[d])
+        pv[d], inv[d] = float(by_outcome.sum()), float(by_input.sum())
+        hv[d], hs[d] = by_outcome @ out_map, by_input @ in_map
+    return Outputs(pv, inv, hv, hs, tuple(names))

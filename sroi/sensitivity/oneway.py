@@ -1,8 +1,9 @@
 """One-way sensitivity (the tornado), two-way grids and switching values.
 
-All of them build a design around the base values and send it through the kernel in
-one batch, so a tornado over every parameter costs one evaluation of a few hundred
-rows.
+All of them build a design around the base values and evaluate it in one batch
+through the engine's specification, summed as ``sroi run`` sums the headline
+(:func:`~sroi.engine.outputs.spec_outputs`): the tornado's base is the headline to the
+bit, and a tornado over every parameter costs one evaluation of a few hundred rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 
 from ..engine import Model, as_model
 from ..model import ParameterRef, Scheme
-from ..engine.outputs import outputs
+from ..engine.outputs import outputs, spec_outputs
 
 __all__ = ["one_way", "two_way", "switching_values", "OneWay", "NONLINEAR"]
 
@@ -83,7 +84,7 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
             x[k] = v
             design.append(x)
         rows.append((r, rng))
-    out = outputs(model, np.array(design))
+    out = spec_outputs(model, np.array(design))
     ratio, npv = out.ratio, out.npv
     records = []
     for n, (r, (lo, hi)) in enumerate(rows):
@@ -123,7 +124,7 @@ def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Se
     X = np.repeat(model.base[None, :], a.size, axis=0)
     X[:, model.index(first)] = a.ravel()
     X[:, model.index(second)] = b.ravel()
-    out = outputs(model, X)
+    out = spec_outputs(model, X)
     values = (out.ratio if output == "ratio" else out.npv).reshape(a.shape)
     return pd.DataFrame(values, index=pd.Index(grids[0], name=first), columns=pd.Index(grids[1], name=second))
 
@@ -145,12 +146,16 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
     model = as_model(scheme)
     target = target_ratio if on == "ratio" else 1.0
 
-    def gap(X: np.ndarray) -> np.ndarray:
-        out = outputs(model, X)
-        return out.present_value - target * out.investment  # zero exactly where ratio == target
+    def gap(X: np.ndarray, *, fast: bool = False) -> np.ndarray:
+        """Present value less target x investment: zero exactly where ratio == target.
+        The base and the closed forms go through the specification (the headline's path);
+        root-finding, which needs hundreds of evaluations and no last bit, through the
+        compiled fast path."""
+        out = outputs(model, X) if fast else spec_outputs(model, X)
+        return out.present_value - target * out.investment
 
     def same_ratio(X: np.ndarray) -> bool:
-        r = outputs(model, X).ratio
+        r = spec_outputs(model, X).ratio
         return bool(np.all(np.isfinite(r)) and abs(r[1] - r[0]) <= 1e-12 * max(abs(r[0]), 1e-300))
 
     base_gap = float(gap(model.base)[0])
@@ -182,7 +187,7 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
             grid = np.linspace(lower, upper if math.isfinite(upper) else max(2 * x0, 1.0), 129)
             X = np.repeat(model.base[None, :], grid.size, axis=0)
             X[:, k] = grid
-            g = gap(X)
+            g = gap(X, fast=True)
             sign_change = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) <= 0)
             if sign_change.size == 0:
                 note = "none within the valid range"
@@ -194,7 +199,7 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
                 def f(v: float) -> float:
                     x = model.base.copy()
                     x[k] = v
-                    return float(gap(x)[0])
+                    return float(gap(x, fast=True)[0])
 
                 from scipy.optimize import brentq  # imported here: scipy.optimize costs ~0.3 s
 
