@@ -407,3 +407,28 @@ def test_spec_outputs_do_not_depend_on_the_other_rows(seed, rows):
     for d in range(rows):
         alone = spec_outputs(model, X[d])
         assert (batch.present_value[d], batch.investment[d]) == (alone.present_value[0], alone.investment[0])
+
+
+def test_marginals_are_kept_with_the_model_beyond_the_shared_cache():
+    """More distinct distributions than the shared cache holds (512) once rebuilt every
+    inverse-CDF table on every analysis; the model now keeps its own."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from reference import reference_dict
+
+    from sroi.sensitivity.psa import design_columns, marginals
+
+    d = reference_dict(outcomes=130, horizon=5, distinct=True)
+    for o in d["outcomes"]:  # triangular everywhere: no tables to build, so the test is quick
+        for key in ("deadweight", "drop_off", "attribution"):
+            o[key] = {"base": o[key]["base"], "low": 0.0, "high": 0.5, "distribution": "triangular"}
+        o["quantity"]["rate"] = {"base": o["quantity"]["rate"]["base"], "low": 0.0, "high": 0.5,
+                                 "distribution": "triangular"}
+        o["proxy"]["value"] = {"base": o["proxy"]["value"]["base"], "low": 1.0, "high": 1e5,
+                               "distribution": "triangular"}
+    model = sroi.compile_scheme(sroi.from_dict(d))
+    cols = design_columns(model)
+    assert len(cols) == 650
+    first, again = marginals(model, cols), marginals(model, cols)
+    assert all(a is b for a, b in zip(first, again))

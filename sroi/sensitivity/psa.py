@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import sys
+import weakref
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -42,9 +43,21 @@ __all__ = ["psa", "PSAResult", "design_columns", "evppi_regression"]
 KEEP_DESIGN_LIMIT = 20_000_000  # values (160 MB); above this the design is not kept by default
 
 
+_MODEL_MARGINALS: "weakref.WeakKeyDictionary[Model, dict[int, object]]" = weakref.WeakKeyDictionary()
+
+
 def marginals(model: Model, cols: list[int]) -> list:
-    """The marginals of the parameters in ``cols`` (cached by :func:`marginal`)."""
-    return [marginal(model.refs[k].parameter) for k in cols]
+    """The marginals of the parameters in ``cols``, kept with the model while it lives.
+
+    :func:`marginal` also caches the last few hundred across models (a notebook that
+    rebuilds a scheme reuses them); the model's own cache means a scheme with more
+    distinct distributions than that does not rebuild every table on every analysis
+    (1,000 of them once took 9.8 s a PSA against 0.6 s at 500)."""
+    kept = _MODEL_MARGINALS.setdefault(model, {})
+    for k in cols:
+        if k not in kept:
+            kept[k] = marginal(model.refs[k].parameter)
+    return [kept[k] for k in cols]
 
 
 def design_columns(model: Model) -> list[int]:
