@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 import sroi  # noqa: E402
 from reference import reference_scheme  # noqa: E402
 from sroi.sensitivity import one_way, psa, sobol  # noqa: E402
-from sroi.engine.outputs import outputs  # noqa: E402
+from sroi.engine.compiled import outputs  # noqa: E402
 from sroi.engine.compiled import default_threads  # noqa: E402
 from sroi.sensitivity.psa import design_columns  # noqa: E402
 

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import sroi
+from sroi.engine.compiled import outputs
+from sroi.engine.outputs import holders
 from sroi.sensitivity import psa
-from sroi.engine.outputs import holders, outputs
 from sroi.sensitivity.psa import design_columns, marginals
 from sroi.sensitivity.sampling import apply_copula
 

@@ -37,13 +37,13 @@ from typing import Callable
 import numba as nb
 import numpy as np
 
-from .spec import Model
-from .outputs import Outputs, holders
 from .jitcache import cached
+from .outputs import Outputs, holders
+from .spec import Model
 from .tables import P_TAIL, S0
 
-__all__ = ["evaluate_rows", "sample_and_evaluate", "pack_model", "pack_marginals", "run_blocks", "default_threads",
-           "FIXED", "UNIFORM", "TRIANGULAR", "TABLE"]
+__all__ = ["outputs", "evaluate_rows", "sample_and_evaluate", "pack_model", "pack_marginals", "run_blocks",
+           "default_threads", "FIXED", "UNIFORM", "TRIANGULAR", "TABLE"]
 
 FIXED, UNIFORM, TRIANGULAR, TABLE = 0, 1, 2, 3
 
@@ -442,3 +442,9 @@ def sample_and_evaluate(model: Model, cols: list[int], margs: list, n: int,
 
     run_blocks(n, block, work, threads=threads, progress=progress)
     return Outputs(pv, inv, hv, hs, names), (design.T if keep_design else None)
+
+
+def outputs(model: Model, design: np.ndarray, *, chunk_size: int = 4096, threads: int | None = None) -> Outputs:
+    """Evaluate a design ``(draws, parameters)`` through the compiled kernel, in blocks of
+    ``chunk_size`` draws on ``threads`` threads (default: every CPU available)."""
+    return evaluate_rows(model, design, block=chunk_size, threads=threads)

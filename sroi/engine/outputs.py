@@ -1,19 +1,23 @@
-"""Per-draw outputs of the kernel: what every sensitivity analysis summarises.
+"""Per-draw outputs of the engine: what every analysis summarises.
 
-:func:`outputs` turns a design (draws x parameters) into present value, investment,
-NPV, SROI ratio and each budget holder's value and spend, evaluating in chunks so
-memory stays flat however many draws there are.
+:class:`Outputs` holds each draw's present value, investment and each budget holder's
+value and spend (NPV and SROI ratio derive from them). Two paths give them:
+:func:`spec_outputs` through the specification, summed as the headline is (the
+deterministic analyses), and :func:`sroi.engine.compiled.outputs` through the compiled
+kernel in blocks, memory flat however many draws (PSA, Sobol, root-finding).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .spec import Model
+if TYPE_CHECKING:
+    from .spec import Model
 
-__all__ = ["Outputs", "outputs", "spec_outputs", "holders"]
+__all__ = ["Outputs", "spec_outputs", "holders"]
 
 
 def holders(model: Model) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -54,14 +58,6 @@ class Outputs:
         """Each holder's value per pound of total investment, ``(D, H)``."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.holder_value / self.investment[:, None]
-
-
-def outputs(model: Model, design: np.ndarray, *, chunk_size: int = 4096, threads: int | None = None) -> Outputs:
-    """Evaluate a design ``(draws, parameters)`` through the compiled kernel, in blocks of
-    ``chunk_size`` draws on ``threads`` threads (default: every CPU available)."""
-    from .compiled import evaluate_rows
-
-    return evaluate_rows(model, design, block=chunk_size, threads=threads)
 
 
 def spec_outputs(model: Model, design: np.ndarray) -> Outputs:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Model, as_model
+from ..engine.outputs import spec_outputs
 from ..model import ParameterRef, Scheme
-from ..engine.outputs import outputs, spec_outputs
 
 __all__ = ["one_way", "two_way", "switching_values", "OneWay", "NONLINEAR"]
 
@@ -151,7 +151,12 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
         The base and the closed forms go through the specification (the headline's path);
         root-finding, which needs hundreds of evaluations and no last bit, through the
         compiled fast path."""
-        out = outputs(model, X) if fast else spec_outputs(model, X)
+        if fast:
+            from ..engine.compiled import outputs  # numba loads only if root-finding is needed
+
+            out = outputs(model, X)
+        else:
+            out = spec_outputs(model, X)
         return out.present_value - target * out.investment
 
     def same_ratio(X: np.ndarray) -> bool:

@@ -15,8 +15,8 @@ import pandas as pd
 from scipy.stats import qmc
 
 from ..engine import Model, as_model
+from ..engine.compiled import outputs
 from ..model import Scheme
-from ..engine.outputs import outputs
 from .psa import design_columns, marginals
 from .sampling import as_generator
 
