@@ -254,7 +254,7 @@ def _child_psa(queue) -> None:
 
 @pytest.mark.skipif(os.environ.get("NUMBA_BOUNDSCHECK") == "1", reason="this is the bounds-checked run")
 def test_kernel_reads_no_array_out_of_bounds(tmp_path):
-    """This file's tests once more with numba's bounds checks on (and a cache of their own,
+    """This file's tests and the generated equivalence tests once more with numba's bounds checks on (and a cache of their own,
     so no unchecked build is loaded): an out-of-bounds read raises IndexError there. The
     kernel once read cohort[0] of a scheme with no cohort, and discount factors past the
     horizon for intakes starting after it; the values were discarded, so no result was
@@ -262,6 +262,6 @@ def test_kernel_reads_no_array_out_of_bounds(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env.update(NUMBA_BOUNDSCHECK="1", SROI_CACHE_DIR=str(tmp_path))
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
-                           "tests/test_compiled.py", "-k", "not forked_child"],
+                           "tests/test_compiled.py", "tests/test_equivalence.py", "-k", "not forked_child"],
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=1200)
     assert proc.returncode == 0, proc.stdout[-4000:]
