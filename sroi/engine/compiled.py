@@ -249,6 +249,7 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
     # run over all draws at once, year by year, in loops the compiler vectorises. Other
     # draws (long durations, stepped rates) are summed year by year, draw by draw.
     series, qk, q, people = np.empty(D), np.empty(D), np.empty(D), np.empty(D)
+    yby, acc_y, kp_y = np.empty(D), np.empty(D), np.empty(D)
     for i in range(oi.shape[0]):
         x_q1, x_q2, x_proxy, x_dur = xt[oi[i, 0]], xt[oi[i, 1]], xt[oi[i, 3]], xt[oi[i, 4]]
         x_drop, x_dw, x_disp, x_attr = xt[oi[i, 5]], xt[oi[i, 6]], xt[oi[i, 7]], xt[oi[i, 8]]
@@ -281,6 +282,46 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
                 else:  # one group, no cohort array (it may be empty)
                     for r in range(D):
                         people[r] += dft[r * per_draw, lag + 1 - shift]
+        # Draws the one sum does not cover (stepped rates, outcomes running past the
+        # horizon) are summed year by year. Where many draws need it, over all draws at
+        # once, year by year, in loops the compiler vectorises (the same terms in the same
+        # order as draw by draw, so the same sums); otherwise draw by draw below.
+        need, longest = 0, 0.0
+        for r in range(D):
+            dur = x_dur[r]
+            if not (one_rate and dur <= inside):
+                need += 1
+                longest = max(longest, dur) if dur == dur else float(T)  # NaN: every year
+        together = need * 4 >= D
+        if together:
+            for r in range(D):
+                yby[r] = 0.0
+            for c in range(intakes):
+                start = lag + c
+                if start >= T:
+                    break
+                for r in range(D):
+                    acc_y[r] = 0.0
+                    kp_y[r] = 1.0
+                    q[r] = 1.0 - x_drop[r]
+                years_on = T - start
+                if longest < years_on:
+                    years_on = math.ceil(longest)
+                for k in range(years_on):
+                    at_year = start + k + 1 - shift
+                    for r in range(D):
+                        w = min(x_dur[r] - k, 1.0)
+                        if w < 0.0:  # the outcome has ended: adds nothing (NaN stays NaN)
+                            w = 0.0
+                        acc_y[r] += kp_y[r] * w * dft[r * per_draw, at_year]
+                        kp_y[r] *= q[r]
+                if linked:
+                    x_n = xt[cohort[c]]
+                    for r in range(D):
+                        yby[r] += x_n[r] * acc_y[r]
+                else:
+                    for r in range(D):
+                        yby[r] += 1.0 * acc_y[r]
         for r in range(D):
             mult = x_q1[r]
             if has_q2:
@@ -289,6 +330,8 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
             dur = x_dur[r]
             if one_rate and dur <= inside:  # ceil(dur) <= inside, false for NaN
                 total = people[r] * series[r]
+            elif together:
+                total = yby[r]
             else:
                 f = r * per_draw  # this draw's row of discount factors
                 keep_on = 1.0 - x_drop[r]
