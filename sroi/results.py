@@ -11,7 +11,8 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,11 @@ import pandas as pd
 
 from ._version import __version__
 from .engine import Model, as_model, payback_months
+from .errors import PriceYearError
 from .model import VALUE_TYPES, Scheme
 from .scenario import to_dict
 
-__all__ = ["Result", "run", "scheme_hash", "PAYBACK_CONVENTION"]
+__all__ = ["Result", "run", "scheme_hash", "provenance", "data_vintages", "PAYBACK_CONVENTION"]
 
 PAYBACK_CONVENTION = (
     "discounted; months from the start of year 1; inputs paid at the start of their year, "
@@ -34,6 +36,57 @@ def scheme_hash(scheme: Scheme) -> str:
     """SHA-256 of the scheme's canonical content (independent of file layout)."""
     canonical = json.dumps(to_dict(scheme), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    st = path.stat()
+    return _sha256_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _sha256_cached(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def data_vintages(scheme: Scheme) -> dict[str, Any]:
+    """The data a run of ``scheme`` read besides the scheme itself: the deflator series
+    (publisher, title and each block's release) and the proxy tables (the bundled table
+    and any local ones, by SHA-256; the scheme file names proxies by id, so its own hash
+    does not cover their values)."""
+    from .prices import load_deflator
+    from .proxies import BUNDLED_TABLE
+
+    out: dict[str, Any] = {}
+    try:
+        d = load_deflator(scheme.currency)
+    except PriceYearError:
+        out["deflator"] = f"none bundled for {scheme.currency}"
+    else:
+        out["deflator"] = {"source": f"{d.publisher}, {d.title}",
+                           **{("financial_years" if fiscal else "calendar_years"): series.vintage
+                              for fiscal, series in sorted(d.series.items())}}
+    tables = {"bundled": _file_sha256(BUNDLED_TABLE)}
+    folder = Path(scheme.path).parent if not scheme.path.startswith("<") else Path(".")
+    for name in scheme.proxy_tables:
+        try:
+            tables[name] = _file_sha256(folder / name)
+        except OSError:
+            tables[name] = "unreadable"
+    out["proxy_tables_sha256"] = tables
+    return out
+
+
+def provenance(model: Model, **run_info: Any) -> dict[str, Any]:
+    """What identifies a run, for every result object: sroi's version, the scheme's hash,
+    the data it read (:func:`data_vintages`), every adjustment made to the model after
+    loading (optimism bias, for one), and ``run_info`` (seed, draws, method, overrides,
+    and any option that changes a figure)."""
+    prov: dict[str, Any] = {"sroi_version": __version__, "scheme_sha256": scheme_hash(model.scheme),
+                            "data": data_vintages(model.scheme)}
+    if model.adjustments:
+        prov["adjustments"] = {name: dict(settings) for name, settings in model.adjustments}
+    prov.update(run_info)
+    return prov
 
 
 def _ratio(a: float, b: float) -> float:
@@ -346,6 +399,5 @@ def run(scheme: Scheme | Model, *, overrides: dict[str, float] | None = None) ->
     return Result(
         scheme=model.scheme, model=model,
         value=ev.value[0], cost=ev.cost[0], value_df=np.asarray(ev.value_df[0]), cost_df=np.asarray(ev.cost_df[0]),
-        provenance={"sroi_version": __version__, "scheme_sha256": scheme_hash(model.scheme), "seed": None,
-                    "draws": 1, **({"overrides": dict(overrides)} if overrides else {})},
+        provenance=provenance(model, seed=None, draws=1, **({"overrides": dict(overrides)} if overrides else {})),
     )

@@ -432,3 +432,24 @@ def test_marginals_are_kept_with_the_model_beyond_the_shared_cache():
     assert len(cols) == 650
     first, again = marginals(model, cols), marginals(model, cols)
     assert all(a is b for a, b in zip(first, again))
+
+
+def test_provenance_identifies_the_run_and_every_adjustment():
+    """A figure's provenance names the data it read and every change made to the model:
+    optimism bias once moved the ratio with the provenance unchanged."""
+    scheme = uncertain()
+    plain = sroi.run(scheme)
+    biased = sroi.run(optimism_bias(scheme, cost_uplift=0.2, benefit_reduction=0.1))
+    assert biased.sroi_ratio < plain.sroi_ratio
+    assert "adjustments" not in plain.provenance
+    assert biased.provenance["adjustments"] == {"optimism_bias": {"cost_uplift": 0.2, "benefit_reduction": 0.1}}
+    assert biased.provenance["scheme_sha256"] == plain.provenance["scheme_sha256"]
+    data = plain.provenance["data"]
+    assert data["deflator"]["financial_years"].startswith("March 2026")
+    assert len(data["proxy_tables_sha256"]["bundled"]) == 64
+    r = psa(optimism_bias(scheme, cost_uplift=0.2), 200, seed=5)
+    assert (r.provenance["seed"], r.provenance["draws"], r.provenance["method"]) == (5, 200, "mc")
+    assert r.provenance["adjustments"]["optimism_bias"]["cost_uplift"] == 0.2
+    assert r.provenance["data"] == data
+    s = sobol(scheme, 64, seed=3)
+    assert (s.provenance["seed"], s.provenance["n"], s.provenance["data"]) == (3, 64, data)

@@ -34,6 +34,7 @@ For outcome ``i`` and a person (or unit) whose outcome begins in year ``s``:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -108,6 +109,9 @@ class Model:
     # discounting
     rates: np.ndarray | None  # (T,) when fixed
     rate_idx: int | None
+    #: changes made to the compiled model after loading, as (name, settings) pairs, e.g.
+    #: ("optimism_bias", (("cost_uplift", 0.2),)): recorded in every result's provenance
+    adjustments: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -30,12 +30,11 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._version import __version__
 from ..engine import Model, as_model
-from ..model import Scheme
-from ..results import scheme_hash
 from ..engine.compiled import default_threads, sample_and_evaluate
 from ..engine.outputs import Outputs
+from ..model import Scheme
+from ..results import provenance
 from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
 
 __all__ = ["psa", "PSAResult", "design_columns", "evppi_regression"]
@@ -263,6 +262,6 @@ def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Genera
     stream.finish()
     if bar is not None:
         bar.close()
-    prov = {"sroi_version": __version__, "scheme_sha256": scheme_hash(model.scheme), "seed": recorded_seed,
-            "draws": n, "method": method, "correlation": {f"{a}~{b}": r for (a, b), r in (correlation or {}).items()}}
+    prov = provenance(model, seed=recorded_seed, draws=n, method=method,
+                      correlation={f"{a}~{b}": r for (a, b), r in (correlation or {}).items()})
     return PSAResult(model, names, out, design, recorded_seed, method, prov)

@@ -79,8 +79,12 @@ def optimism_bias(scheme: Scheme | Model, *, cost_uplift: float = 0.0, benefit_r
         benefit = np.array(factors)
     else:
         benefit = np.full(len(model.scheme.outcomes), 1.0 - benefit_reduction)
+    settings = (("cost_uplift", float(cost_uplift)),) + (
+        (("by_confidence", tuple(sorted((k, float(v)) for k, v in by_confidence.items()))),)
+        if by_confidence is not None else (("benefit_reduction", float(benefit_reduction)),))
     return dataclasses.replace(model, value_scale=model.value_scale * benefit,
-                               cost_scale=model.cost_scale * (1.0 + cost_uplift))
+                               cost_scale=model.cost_scale * (1.0 + cost_uplift),
+                               adjustments=model.adjustments + (("optimism_bias", settings),))
 
 
 def ranges_as_distributions(scheme: Scheme, kind: str = "triangular") -> Scheme:

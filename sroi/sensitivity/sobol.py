@@ -8,7 +8,7 @@ confidence intervals. sample -> evaluate -> analyze stay separate steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from scipy.stats import qmc
 from ..engine import Model, as_model
 from ..engine.compiled import outputs
 from ..model import Scheme
+from ..results import provenance
 from .psa import design_columns, marginals
 from .sampling import as_generator
 
@@ -52,6 +53,7 @@ class SobolResult:
     n: int
     evaluations: int
     seed: int | None
+    provenance: dict = field(default_factory=dict)
 
 
 def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Generator | None = None,
@@ -89,4 +91,7 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
                                 conf_level=conf_level, seed=analyze_seed)
     table = pd.DataFrame({"S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]},
                          index=pd.Index(names, name="parameter")).sort_values("ST", ascending=False, kind="stable")
-    return SobolResult(table, output, n, int(u.shape[0]), recorded)
+    prov = provenance(model, seed=recorded, method="sobol (Saltelli design, Jansen estimators via SALib)", n=n,
+                      evaluations=int(u.shape[0]), output=output, parameters=names, num_resamples=num_resamples,
+                      conf_level=conf_level)
+    return SobolResult(table, output, n, int(u.shape[0]), recorded, prov)
