@@ -2,33 +2,59 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "OutputExistsError"]
+__all__ = ["atomic_write", "OutputExistsError", "OutputWriteError"]
 
 
 class OutputExistsError(FileExistsError):
-    """The output file exists and ``force`` was not given."""
+    """The output file exists and ``force`` was not given, or it is not a regular file."""
+
+
+class OutputWriteError(OSError):
+    """The output could not be written; ``str()`` is one line: ``PATH: cannot write (reason)``."""
+
+    def __init__(self, path: str | Path, exc: OSError) -> None:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOENT:
+            reason = f"no such folder as {Path(path).parent or '.'}"
+        super().__init__(exc.errno, f"{path}: cannot write ({reason[:1].lower() + reason[1:]})")
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def _refuse_non_regular(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise OutputExistsError(f"{target}: not a regular file; sroi only ever replaces a regular file")
 
 
 def atomic_write(path: str | Path, data: str | bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path`` via a temporary file in the same folder.
 
     A reader never sees a half-written file, and a failure leaves any existing file
-    untouched. Raises :class:`OutputExistsError` if ``path`` exists and ``force`` is
-    false, or if ``path`` is anything but a regular file (a device, a folder, a symbolic
-    link), whatever ``force`` says.
+    untouched. Without ``force`` the finished file is linked into place, which fails if
+    the name exists by then, so of several writers racing to create the same new file
+    exactly one succeeds. With ``force`` it replaces an existing regular file.
+
+    Raises :class:`OutputExistsError` if ``path`` exists and ``force`` is false, or if
+    ``path`` is anything but a regular file (a device, a folder, a symbolic link),
+    whatever ``force`` says; :class:`OutputWriteError` (one line naming the path and the
+    reason) if the folder is missing or unwritable, the disk full, or the like.
     """
     target = Path(path)
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise OutputExistsError(f"{target}: not a regular file; sroi only ever replaces a regular file")
+    _refuse_non_regular(target)
     if target.exists() and not force:
         raise OutputExistsError(f"{target}: already exists; pass --force to overwrite it")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputWriteError(target, exc) from None
     umask = os.umask(0)
     os.umask(umask)
     try:
@@ -37,11 +63,43 @@ def atomic_write(path: str | Path, data: str | bytes, *, force: bool = False) ->
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        if force:
+            _refuse_non_regular(target)
+            os.replace(tmp, target)
+        else:
+            _create(tmp, target)
+    except OSError as exc:
+        _discard(tmp)
+        if isinstance(exc, (OutputExistsError, OutputWriteError)):
+            raise
+        raise OutputWriteError(target, exc) from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _discard(tmp)
         raise
     return target
+
+
+def _create(tmp: str, target: Path) -> None:
+    """Put the finished ``tmp`` at ``target`` only if nothing is there (atomically)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputExistsError(f"{target}: already exists; pass --force to overwrite it") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        # a file system without hard links: claim the name exclusively, then fill it
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            raise OutputExistsError(f"{target}: already exists; pass --force to overwrite it") from None
+        os.replace(tmp, target)
+        return
+    _discard(tmp)
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass

@@ -121,3 +121,57 @@ def test_evpi_keeps_the_draws_it_needs_and_refuses_beyond_a_gibibyte(capsys, mon
     out, err = capsys.readouterr()
     assert out == "" and err == (f"{lac}: --evpi keeps every sampled value: 1,000 draws x 18 uncertain parameters is "
                                  "0 MiB, over the 0 MiB allowed; use fewer draws (partial EVPI settles well before)\n")
+
+
+def test_output_errors_are_one_line_and_exit_2(tmp_path, capsys):
+    """A missing folder, a folder given as the output, a device, a symbolic link: one line
+    naming the path and the reason, exit 2, nothing written anywhere."""
+    missing = tmp_path / "no" / "out.json"
+    assert main(["run", FNP, "-o", str(missing)]) == 2
+    assert capsys.readouterr().err == f"{missing}: cannot write (no such folder as {missing.parent})\n"
+    assert main(["run", FNP, "-o", str(tmp_path), "--force"]) == 2
+    assert capsys.readouterr().err == f"{tmp_path}: not a regular file; sroi only ever replaces a regular file\n"
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "elsewhere.json")
+    assert main(["run", FNP, "-o", str(link), "--force"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere.json").exists()
+    assert main(["run", FNP, "-o", "/dev/null", "--force"]) == 2
+    assert capsys.readouterr().err == "/dev/null: not a regular file; sroi only ever replaces a regular file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json"]
+
+
+def test_closed_standard_output_is_reported(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", None)
+    assert main(["run", FNP]) == 2
+    assert capsys.readouterr().err == "standard output: cannot write (it is closed)\n"
+
+
+def test_racing_writers_of_one_new_file_only_one_wins(tmp_path):
+    """Without --force, of several writers creating the same new file at once exactly one
+    succeeds (the name is claimed by a hard link, not checked and then renamed)."""
+    import threading
+
+    from sroi.fileio import OutputExistsError, atomic_write
+
+    for trial in range(30):
+        target = tmp_path / f"out{trial}.txt"
+        wins, start = [], threading.Barrier(4)
+
+        def write(k: int) -> None:
+            start.wait()
+            try:
+                atomic_write(target, f"writer {k}\n")
+                wins.append(k)
+            except OutputExistsError:
+                pass
+
+        threads = [threading.Thread(target=write, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(wins) == 1 and target.read_text() == f"writer {wins[0]}\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left

@@ -7,13 +7,14 @@ with status 2; it never shows a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from typing import Sequence
 
 from .._version import __version__
 from ..errors import PriceYearError, ScenarioError
-from ..fileio import OutputExistsError, atomic_write
+from ..fileio import OutputExistsError, OutputWriteError, atomic_write
 from ..proxies import AREAS
 
 EXIT_BAD_INPUT = 2
@@ -88,7 +89,14 @@ def _emit(text: str, output: str | None, force: bool) -> None:
     if output:
         atomic_write(output, text if text.endswith("\n") else text + "\n", force=force)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        try:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, AttributeError) as exc:  # closed (None) or unwritable standard output
+            raise OutputWriteError("standard output", exc if isinstance(exc, OSError) else OSError(
+                errno.EBADF, "it is closed")) from None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -246,9 +254,9 @@ def _examples(args: argparse.Namespace) -> int:
         try:
             written = copy_example(args.name, args.dir, force=args.force)
         except OSError as exc:
-            if isinstance(exc, OutputExistsError):
+            if isinstance(exc, (OutputExistsError, OutputWriteError)):
                 raise
-            print(f"{exc.filename or args.dir}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+            print(OutputWriteError(exc.filename or args.dir, exc), file=sys.stderr)
             return EXIT_BAD_INPUT
         for path in written:
             print(f"wrote {path}")
@@ -307,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cli_excel.handle(args)
         return _validate(args)
-    except (ScenarioError, PriceYearError, OutputExistsError) as exc:
+    except (ScenarioError, PriceYearError, OutputExistsError, OutputWriteError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `sroi run x.toml | head`
