@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import Parameter, Scheme
+from .model import Outcome, Parameter, Scheme
 
 __all__ = ["Warning_", "check", "CODES"]
 
@@ -68,7 +68,7 @@ def check(scheme: Scheme, *, present_values: dict[str, float] | None = None) -> 
             seen[key] = i
 
     # a fiscal saving and a wellbeing value on the same change
-    by_change: dict[tuple, list[tuple[int, object]]] = defaultdict(list)
+    by_change: dict[tuple, list[tuple[int, Outcome]]] = defaultdict(list)
     for i, o in outcomes:
         by_change[(o.stakeholder, (o.indicator or o.outcome).strip().lower())].append((i, o))
     for group in by_change.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ def perspective(scheme: Scheme) -> str:
     return " + ".join(k for k in order if k in kinds)
 
 
-def _mode(values: list) -> object:
+def _mode(values: list) -> Any:
     return Counter(values).most_common(1)[0][0]
 
 

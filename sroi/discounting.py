@@ -68,7 +68,7 @@ def green_book_rates(periods: int) -> np.ndarray:
         raise ValueError(f"periods must be >= 0, got {periods}")
     t = np.arange(1, periods + 1)
     rates = np.empty(periods, dtype=float)
-    lower = 0
+    lower = 0.0
     for last, rate in GREEN_BOOK_BANDS:
         rates[(t > lower) & (t <= last)] = rate
         lower = last

@@ -16,7 +16,7 @@ import math
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Literal, Mapping, cast, overload
 
 from .errors import PriceYearError, ScenarioError
 from .model import (
@@ -216,6 +216,14 @@ class _Reader:
 
     # -- scalars -----------------------------------------------------------------------
 
+    @overload
+    def string(self, table: Mapping[str, Any], key: str, path: str, *, required: Literal[True],
+               choices: Mapping[str, str] | Iterable[str] | None = None) -> str: ...
+
+    @overload
+    def string(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+               choices: Mapping[str, str] | Iterable[str] | None = None) -> str | None: ...
+
     def string(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
                choices: Mapping[str, str] | Iterable[str] | None = None) -> str | None:
         here = _join(path, key)
@@ -344,7 +352,7 @@ class _Reader:
             if sd is not None and sd * sd >= base * (1 - base):
                 raise self.fail(f"{path}.sd", f"too large for a beta with mean {_fmt(base)}: sd must be below "
                                 f"{_fmt(math.sqrt(base * (1 - base)))}")
-        return Distribution(kind, tuple(params))
+        return Distribution(cast(Any, kind), tuple(params))
 
     # -- the scheme ----------------------------------------------------------------------
 
@@ -370,7 +378,8 @@ class _Reader:
         outcomes = tuple(self.outcome(t, f"outcomes[{i}]", horizon, cohort, holder_ids)
                          for i, t in enumerate(self.array_of_tables(top["outcomes"], "outcomes", min_items=1), 1))
         seen: dict[str, str] = {}
-        for kind, items in (("inputs", inputs), ("outcomes", outcomes)):
+        labelled: list[tuple[str, tuple[Input | Outcome, ...]]] = [("inputs", inputs), ("outcomes", outcomes)]
+        for kind, items in labelled:
             for k, item in enumerate(items, 1):
                 here = f"{kind}[{k}].id"
                 if item.id in seen:
@@ -493,7 +502,7 @@ class _Reader:
                           for k, r in enumerate(raw, 1))
         elif "rates" in t:
             raise self.fail(f"{path}.rates", f"only used with schedule = 'custom' (schedule is '{schedule}')")
-        return Discounting(convention, schedule, rate, rates, self.string(t, "source", path))
+        return Discounting(cast(Any, convention), cast(Any, schedule), rate, rates, self.string(t, "source", path))
 
     def cohort(self, value: Any, horizon: int) -> tuple[tuple[Parameter, ...], str | None]:
         if value is None:
@@ -544,7 +553,7 @@ class _Reader:
             raise self.fail(f"{path}.basis", "per_participant needs [cohort] participants")
         default_years = tuple(range(1, len(cohort) + 1)) if basis == "per_participant" else (1,)
         years = self.years(t, path, horizon, default_years)
-        money = dict(lo=0.0, hi=_INF, what="must not be negative")
+        money: dict[str, Any] = dict(lo=0.0, hi=_INF, what="must not be negative")
         amount = quantity = unit_cost = None
         if "amount" in t:
             if "quantity" in t or "unit_cost" in t:
@@ -561,12 +570,13 @@ class _Reader:
             id=iid, description=self.string(t, "description", path, required=True), funder=funder,
             years=years, price_year=self.price_year(t, "price_year", path, default=price_base),
             amount=amount, quantity=quantity, unit_cost=unit_cost, unit=self.string(t, "unit", path),
-            basis=basis, kind=kind, source=self.string(t, "source", path), note=self.string(t, "note", path),
+            basis=cast(Any, basis), kind=cast(Any, kind), source=self.string(t, "source", path),
+            note=self.string(t, "note", path),
         )
 
     def quantity(self, value: Any, path: str, cohort: tuple[Parameter, ...]) -> Quantity:
-        count = dict(lo=0.0, hi=_INF, what="must not be negative")
-        rate = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
+        count: dict[str, Any] = dict(lo=0.0, hi=_INF, what="must not be negative")
+        rate: dict[str, Any] = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
         if not isinstance(value, Mapping) or "base" in value:  # a number or a parameter table: a count
             return Quantity("count", count=self.parameter(value, path, **count))
         t = self.table(value, path, ("count", "rate", "engagement", "success"), (),
@@ -631,7 +641,7 @@ class _Reader:
                 holders: Mapping[str, str]) -> Outcome:
         self.table(t, path, OUTCOME_KEYS, OUTCOME_REQUIRED)
         oid = self.ident(t, path)
-        rate = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
+        rate: dict[str, Any] = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
 
         def rate_field(key: str) -> Parameter:
             return self.parameter(t[key], f"{path}.{key}", **rate) if key in t else Parameter(0.0)

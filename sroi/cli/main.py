@@ -154,10 +154,10 @@ def _compare(args: argparse.Namespace) -> int:
         fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(table)))
         plot_comparison(table, ax=ax)
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
         plt.close(fig)
-        atomic_write(args.chart, buf.getvalue(), force=args.force)
+        atomic_write(args.chart, png.getvalue(), force=args.force)
     return 0
 
 

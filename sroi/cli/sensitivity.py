@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,15 +43,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
 
 
-def _fmt(x) -> str:
+def _fmt(x: Any) -> str:
     if isinstance(x, str):
         return x
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if isinstance(x, (float, np.floating)):
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+        v = float(x)
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
     return str(x)
 
 

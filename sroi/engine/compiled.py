@@ -97,6 +97,7 @@ def _pack_model(model: Model) -> tuple:
         v = 1.0 / (1.0 + model.rates[0])
         rate_col = -1
     else:
+        assert model.rate_idx is not None  # a constant rate that is a parameter
         df, one_rate, v, rate_col = np.ones(T + 1), True, 0.0, int(model.rate_idx)
     flags = np.array([T, shift, int(one_rate), rate_col, len(names)], dtype=np.int64)
     return (oi, np.ascontiguousarray(model.value_scale, dtype=float), ii,

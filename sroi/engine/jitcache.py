@@ -60,7 +60,7 @@ def _classes() -> tuple[type, type]:
     """numba cache classes that locate entries under :func:`cache_root` and survive a bad entry."""
     from numba.core import caching
 
-    class Locator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):  # type: ignore[name-defined,misc]
+    class Locator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):
         def __init__(self, py_func: Any, py_file: str) -> None:
             self._py_file = py_file
             self._lineno = py_func.__code__.co_firstlineno
@@ -69,10 +69,10 @@ def _classes() -> tuple[type, type]:
         def get_cache_path(self) -> str:
             return self._cache_path
 
-    class Impl(caching.CompileResultCacheImpl):  # type: ignore[misc]
+    class Impl(caching.CompileResultCacheImpl):
         _locator_classes = [Locator]
 
-    class Cache(caching.FunctionCache):  # type: ignore[misc]
+    class Cache(caching.FunctionCache):
         _impl_class = Impl
 
         def load_overload(self, sig: Any, target_context: Any) -> Any:

@@ -209,7 +209,7 @@ def compile_scheme(scheme: Scheme) -> Model:
     q2 = np.array([col[f"{o.id}.{p[1]}"] if len(p) == 2 else 0 for o, p in zip(outs, q_parts)], dtype=np.intp)
     linked = np.array([o.quantity.uses_cohort for o in outs])
     lag = np.array([o.start_year - 1 for o in outs], dtype=np.intp)
-    starts = set()
+    starts: set[int] = set()
     for o, is_linked, lg in zip(outs, linked, lag):
         intakes = range(len(scheme.cohort)) if is_linked else range(1)
         starts.update(c + int(lg) for c in intakes if c + lg < T)
@@ -230,7 +230,7 @@ def compile_scheme(scheme: Scheme) -> Model:
     if d.schedule == "green_book":
         rates = green_book_rates(T)
     elif d.schedule == "custom":
-        rates = np.array(d.rates[:T], dtype=float)
+        rates = np.array((d.rates or ())[:T], dtype=float)
     else:
         rate_idx = col["discounting.rate"]
 

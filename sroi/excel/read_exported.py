@@ -183,7 +183,7 @@ class ExportedReader(Reader):
         return scheme
 
     def check_bands(self) -> None:
-        lower = 0
+        lower = 0.0
         for k, (last, rate) in enumerate(GREEN_BOOK_BANDS):
             r = DISCOUNT_BAND_FIRST + k
             got = self.book.get(DISCOUNTING, f"C{r}")
@@ -195,13 +195,13 @@ class ExportedReader(Reader):
                                                       "to 'custom' and list them under Custom rates")
             lower = last
 
-    def column_run(self, sheet: str, column: str, rows: list[int], label: str, kind: str) -> list[Any]:
+    def column_run(self, sheet: str, column: str, rows: list[int] | list[str], label: str, kind: str) -> list[Any]:
         """Values down (or across) a run of cells, stopping at the first blank; a value
         after a blank is an error."""
         out: list[Any] = []
         gap = None
         for r in rows:
-            ref = f"{column}{r}" if column else r
+            ref = f"{column}{r}" if column else str(r)
             v = self.book.get(sheet, ref)
             if blank(v):
                 gap = gap or ref
@@ -282,7 +282,9 @@ class ExportedReader(Reader):
     def gaps(self) -> list[str]:
         out = []
         for r, _vals in self.table_rows(GAPS, 1):
-            out.append(self.c.text(GAPS, f"A{r}", "gap"))
+            text = self.c.text(GAPS, f"A{r}", "gap")
+            if text is not None:  # table_rows yields only rows with something in them
+                out.append(text)
         return out
 
     def no_extra_rows(self, sheet: str, columns, n: int, what: str) -> None:

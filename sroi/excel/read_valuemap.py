@@ -214,7 +214,9 @@ class ValueMapReader(Reader):
                       default: int | str) -> int | str:
         """A row's price year: its own, or else the value map's."""
         if "price_year" in ref and not blank(raw["price_year"]):
-            return self.c.price_year(sheet, ref["price_year"], "price year", path)
+            own = self.c.price_year(sheet, ref["price_year"], "price year", path)
+            if own is not None:
+                return own
         return default
 
     def outcomes(self, hr: int, cols: dict[str, int], price_year: int | str, taken: set[str]) -> list[dict]:
@@ -274,12 +276,12 @@ class ValueMapReader(Reader):
             c.note(f"{at}.quantity", sheet, ref["quantity"], "quantity")
             for key, what in (("beneficiary", "a budget holder id such as nhs"),
                               ("value_type", " | ".join(VALUE_TYPES))):
-                v = self.or_default(text(key), key, at)
-                if v is None:
+                given = self.or_default(text(key), key, at)
+                if given is None:
                     raise self.fail(sheet, ref["outcome"], f"no {key.replace('_', ' ')} for this outcome ({what}): "
                                                            f"add a '{key.replace('_', ' ').capitalize()}' column, "
                                                            f"or give {OPTION_FLAGS[key]}")
-                d[key] = holder_id(v) if key == "beneficiary" else value_type_id(v)
+                d[key] = holder_id(given) if key == "beneficiary" else value_type_id(given)
             c.note(at, sheet, ref["outcome"], "outcome row")
             out.append(d)
         if not out:
@@ -300,7 +302,7 @@ class ValueMapReader(Reader):
         hr, cols = hit
         self.check_header(sh, hr, cols, INPUT_HEADERS, INPUT_REQUIRED)
         c = self.c
-        out = []
+        out: list[dict] = []
         for ref, raw in self.rows(sh, hr + 1, cols, ("description", "funder")):
             j = len(out) + 1
             at = f"inputs[{j}]"

@@ -202,7 +202,7 @@ class InputSheets(SheetWriter):
         self.put(sh, "A4", "Green Book social time preference rate (HM Treasury, Green Book Annex 6, "
                            "Table 6.1)", font=BOLD)
         self.header_cells(sh, 5, ("First period", "Last period", "Rate"))
-        lower = 0
+        lower = 0.0
         for k, (last, rate) in enumerate(GREEN_BOOK_BANDS):
             r = DISCOUNT_BAND_FIRST + k
             self.put(sh, f"A{r}", int(lower + 1), R, WHOLE)

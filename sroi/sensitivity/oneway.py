@@ -113,13 +113,16 @@ def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Se
     ``base +/- spread``). Rows are ``first``'s values, columns ``second``'s.
     """
     model = as_model(scheme)
-    grids = []
+    grids: list[np.ndarray] = []
     for name, given in ((first, first_values), (second, second_values)):
         ref = model.refs[model.index(name)]
         if given is None:
-            lo, hi = _range(ref, spread)
-            given = np.linspace(lo, hi, n)
-        grids.append(np.asarray(given, dtype=float))
+            span = _range(ref, spread)
+            if span is None:
+                raise ValueError(f"{name} has no low/high range; give its values or a spread")
+            grids.append(np.linspace(span[0], span[1], n))
+        else:
+            grids.append(np.asarray(given, dtype=float))
     a, b = np.meshgrid(grids[0], grids[1], indexing="ij")
     X = np.repeat(model.base[None, :], a.size, axis=0)
     X[:, model.index(first)] = a.ravel()

@@ -95,13 +95,13 @@ class PSAResult:
     def npv(self) -> np.ndarray:
         return self.out.npv
 
-    def prob_ratio_exceeds(self, threshold: float | Sequence[float] = 1.0) -> float | np.ndarray:
+    def prob_ratio_exceeds(self, threshold: float | Sequence[float] | np.ndarray = 1.0) -> float | np.ndarray:
         """P(SROI ratio > threshold): WSIPP's "chance benefits exceed costs" at 1."""
         t = np.atleast_1d(np.asarray(threshold, dtype=float))
         p = (self.ratio[None, :] > t[:, None]).mean(axis=1)
         return float(p[0]) if np.ndim(threshold) == 0 else p
 
-    def probability_curve(self, thresholds: Sequence[float] | None = None) -> pd.Series:
+    def probability_curve(self, thresholds: Sequence[float] | np.ndarray | None = None) -> pd.Series:
         """P(ratio > t) for each threshold ``t`` (default 0 to 5 in steps of 0.1)."""
         t = np.round(np.arange(0, 5.0001, 0.1), 10) if thresholds is None else np.asarray(thresholds, float)
         return pd.Series(self.prob_ratio_exceeds(t), index=pd.Index(t, name="threshold"), name="p_ratio_exceeds")
@@ -190,7 +190,7 @@ def evppi_regression(x: np.ndarray, nb: np.ndarray, *, knots: int = 8) -> float:
         g = make_lsq_spline(xs, ys, t, k=3)(xs)
         if np.maximum(-g, 0.0).sum() > np.maximum(-ys, 0.0).sum() * (1 + 1e-12):
             g = _regressogram(ys, bins=max(1, round(ys.size ** (1 / 3))))
-    return float(max(np.mean(np.maximum(g, 0.0)) - max(np.mean(g), 0.0), 0.0))
+    return float(max(float(np.mean(np.maximum(g, 0.0))) - max(float(np.mean(g)), 0.0), 0.0))
 
 
 def _regressogram(sorted_y: np.ndarray, *, bins: int) -> np.ndarray:

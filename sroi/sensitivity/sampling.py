@@ -25,7 +25,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
 import numpy as np
 from scipy import special, stats
@@ -53,7 +53,7 @@ def as_generator(seed: int | np.random.Generator | None) -> tuple[np.random.Gene
     if isinstance(seed, np.random.Generator):
         return seed, None
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+        seed = int(cast(int, np.random.SeedSequence().entropy) % (2 ** 63))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, a numpy Generator or None, got {seed!r}")
     return np.random.default_rng(int(seed)), int(seed)
@@ -74,8 +74,8 @@ class Marginal:
     high: float
     params: tuple[float, ...] = ()
     table: QuantileTable | None = None
-    dist: object | None = None
-    exact: object | None = None  # exact quantiles, where scipy's are not (truncated normal)
+    dist: Any | None = None
+    exact: Any | None = None  # exact quantiles, where scipy's are not (truncated normal)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Values at probabilities ``u``: closed form, or the table (see the module notes)."""
@@ -136,7 +136,9 @@ def marginal(p: Parameter) -> Marginal:
     if d is None or d.kind == "fixed":
         return Marginal("fixed", p.base, 0.0, p.base, p.base, (p.base,))
     kind, base = d.kind, p.base
-    lo, hi = p.low, p.high
+    # the scheme reader requires low and high where a distribution needs them
+    lo = p.low if p.low is not None else -math.inf
+    hi = p.high if p.high is not None else math.inf
     if kind == "uniform":
         return Marginal(kind, (lo + hi) / 2, (hi - lo) / math.sqrt(12), lo, hi, (lo, hi),
                         dist=stats.uniform(lo, hi - lo))
@@ -147,13 +149,16 @@ def marginal(p: Parameter) -> Marginal:
         fc = (base - lo) / (hi - lo) if hi > lo else 0.0
         return Marginal(kind, mean, sd, lo, hi, (lo, base, hi, fc), dist=frozen)
     if kind == "pert":
-        lam = d.get("lambda", 4.0)
+        lam = d.get("lambda", 4.0) or 4.0
         if hi == lo:
             return Marginal(kind, base, 0.0, lo, hi, (base,))
         a = 1 + lam * (base - lo) / (hi - lo)
         b = 1 + lam * (hi - base) / (hi - lo)
         return _tabulated(kind, p, stats.beta(a, b, loc=lo, scale=hi - lo), lo, hi)
-    sd = d.get("sd")
+    given_sd = d.get("sd")
+    if given_sd is None:
+        raise ValueError(f"a {kind} distribution needs its sd")
+    sd = float(given_sd)
     if kind == "normal":
         return _tabulated(kind, p, stats.norm(base, sd), -math.inf, math.inf)
     if kind == "truncnormal":
@@ -215,8 +220,8 @@ class UniformStream:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
         self.d, self.n, self.method, self.rng = d, n, method, rng
         self._next = 0
-        self._lhs = None
-        self._sobol = qmc.Sobol(d, scramble=True, seed=rng) if method == "sobol" and d else None
+        self._lhs: Any = None
+        self._sobol: Any = qmc.Sobol(d, scramble=True, seed=rng) if method == "sobol" and d else None
         if self._sobol is not None and n & (n - 1):
             warnings.warn(f"a Sobol design keeps its balance only for a power of two draws; {n} is not one "
                           f"(use {1 << (n - 1).bit_length()} or {1 << (n.bit_length() - 1)})", UserWarning, stacklevel=3)
@@ -253,13 +258,13 @@ class UniformStream:
         if generator is None:  # one copy of the generator per thread
             generator = self._local.generator = np.random.Generator(self._jump[0]())
         generator.bit_generator.state = self._jump[1]
-        generator.bit_generator.advance(start * self.d)
+        cast(Any, generator.bit_generator).advance(start * self.d)  # PCG64 and Philox can jump
         return generator.random((k, self.d), out=None if out is None else out[:k])
 
     def finish(self) -> None:
         """Leave the caller's generator where drawing all ``n`` rows in one go would."""
         if self._jump is not None:
-            self.rng.bit_generator.advance(self.n * self.d)
+            cast(Any, self.rng.bit_generator).advance(self.n * self.d)
 
 
 def uniforms(d: int, n: int, *, method: str = "mc", seed=None) -> np.ndarray:
