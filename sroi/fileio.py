@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "OutputExistsError", "OutputWriteError"]
+__all__ = ["atomic_write", "refuse_existing", "OutputExistsError", "OutputWriteError"]
 
 
 class OutputExistsError(FileExistsError):
@@ -32,6 +32,15 @@ def _refuse_non_regular(target: Path) -> None:
         raise OutputExistsError(f"{target}: not a regular file; sroi only ever replaces a regular file")
 
 
+def refuse_existing(path: str | Path, *, force: bool) -> None:
+    """Raise :class:`OutputExistsError` now, before slow work, if :func:`atomic_write`
+    would refuse ``path`` later."""
+    target = Path(path)
+    _refuse_non_regular(target)
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target}: already exists; pass --force to overwrite it")
+
+
 def atomic_write(path: str | Path, data: str | bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder.
 
@@ -46,9 +55,7 @@ def atomic_write(path: str | Path, data: str | bytes, *, force: bool = False) ->
     reason) if the folder is missing or unwritable, the disk full, or the like.
     """
     target = Path(path)
-    _refuse_non_regular(target)
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target}: already exists; pass --force to overwrite it")
+    refuse_existing(target, force=force)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = target.parent if str(target.parent) else Path(".")
     try:

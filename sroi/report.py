@@ -15,11 +15,15 @@ import math
 from pathlib import Path
 
 
+from typing import TYPE_CHECKING
+
 from ._version import __version__
 from .display import _headline, _ledger_rows, _setting, money, ratio_text
 from .fileio import atomic_write
-from .model import Scheme
-from .results import Result, run
+from .results import Result
+
+if TYPE_CHECKING:
+    from .sensitivity.standard import Analyses
 
 __all__ = ["report_html", "write_report"]
 
@@ -97,12 +101,12 @@ def _assumptions(result: Result) -> tuple[list[str], list[list[str]], list[bool]
     return ["parameter", "value", "range", "kind", "source or reason"], rows, flags
 
 
-def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1) -> str:
-    """The report as an HTML string (see the module docstring)."""
+def report_html(analyses: Analyses) -> str:
+    """The report as an HTML string (see the module docstring), laid out from analyses
+    already computed (:func:`sroi.sensitivity.analyse`)."""
     from . import plots
-    from .sensitivity import one_way, psa, run_scenarios, switching_values
 
-    result = scheme if isinstance(scheme, Result) else run(scheme)
+    result = analyses.result
     s, cur = result.scheme, result.scheme.currency
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -147,19 +151,19 @@ def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1
 
     # sensitivity
     parts.append("<h2>Sensitivity</h2>")
-    ow = one_way(result.model, spread=0.2)
-    parts.append("<p class='muted'>Each parameter moved to its low and high value (or base &plusmn; 20% where "
-                 "the scheme gives no range), one at a time.</p>")
+    ow = analyses.one_way
+    parts.append("<p class='muted'>Each parameter moved to its low and high value (or base &plusmn; "
+                 f"{100 * analyses.spread:g}% where the scheme gives no range), one at a time.</p>")
     parts.append(_chart(plots.plot_tornado, ow, top=12))
-    sv = switching_values(result.model)
+    sv = analyses.switching
     found = sv.dropna(subset=["switching_value"])
     parts.append("<h3>Switching values: where the ratio reaches 1:1</h3>")
     parts.append(_table(["parameter", "base", "switching value", "change"],
                         [[n, _num(r["base"], 6), _num(r["switching_value"], 6), f"{100 * r['change']:+.0f}%"]
                          for n, r in found.iterrows()], [False, True, True, True]) if len(found) else
                  "<p>No single parameter, moved within its valid range, brings the ratio to 1:1.</p>")
-    if s.scenarios:
-        table, _ = run_scenarios(result.model)
+    if analyses.scenarios is not None:
+        table = analyses.scenarios
         parts.append("<h3>Named scenarios</h3>")
         parts.append(_table(["scenario", "SROI ratio", "NPV", "what changes"],
                             [[n, ratio_text(r["sroi_ratio"]), money(r["npv"], cur), r["changes"]]
@@ -167,7 +171,7 @@ def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1
 
     # probability
     parts.append("<h2>How sure are we?</h2>")
-    pr = psa(result.model, psa_draws, seed=seed) if psa_draws else None
+    pr = analyses.psa
     if pr is not None and pr.names:
         parts.append(f"<p>{pr.n:,} draws of the {len(pr.names)} parameters with a distribution (seed {pr.seed}): "
                      f"the ratio exceeds 1 in <b>{100 * pr.prob_ratio_exceeds(1.0):.0f}%</b> of draws; the expected "
@@ -175,6 +179,9 @@ def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1
                      f"<b>{_e(money(pr.evpi(1.0), cur))}</b>.</p>")
         parts.append(f"<div class='grid'>{_chart(plots.plot_psa_distribution, pr)}"
                      f"{_chart(plots.plot_probability_curve, pr)}</div>")
+    elif any(r.parameter.distribution is not None for r in result.model.refs):
+        parts.append("<p>No probabilistic analysis was run for this report. The tornado and switching values "
+                     "above show the sensitivity.</p>")
     else:
         parts.append("<p>No parameter of this scheme has a probability distribution, so no probabilistic "
                      "analysis was run. The tornado and switching values above show the sensitivity.</p>")
@@ -195,16 +202,12 @@ def report_html(scheme: Scheme | Result, *, psa_draws: int = 2000, seed: int = 1
     parts.append("<ul>" + "".join(f"<li class='warn'>{_e(w)}</li>" for w in result.warnings) + "</ul>"
                  if result.warnings else "<p>No warnings.</p>")
     prov = result.provenance
+    seed = f" &middot; PSA seed {_e(pr.seed)}" if pr is not None and pr.names else ""
     parts.append(f"<p class='muted'>sroi {_e(__version__)} &middot; scheme SHA-256 {_e(prov['scheme_sha256'][:16])}"
-                 f"&hellip; &middot; PSA seed {_e(seed)}</p></body></html>")
+                 f"&hellip;{seed}</p></body></html>")
     return "".join(parts)
 
 
-def write_report(scheme: Scheme | Result, path: str | Path, *, force: bool = False, psa_draws: int = 2000,
-                 seed: int = 1) -> Path:
+def write_report(analyses: Analyses, path: str | Path, *, force: bool = False) -> Path:
     """Write the report atomically; refuses to overwrite an existing file unless ``force``."""
-    if Path(path).exists() and not force:  # refuse before spending seconds on the analyses
-        from .fileio import OutputExistsError
-
-        raise OutputExistsError(f"{path}: already exists; pass --force to overwrite it")
-    return atomic_write(path, report_html(scheme, psa_draws=psa_draws, seed=seed), force=force)
+    return atomic_write(path, report_html(analyses), force=force)

@@ -102,3 +102,12 @@ def test_the_engine_imports_no_face_and_no_analysis():
     for m, deps in g.items():
         if m.startswith("sroi.engine"):
             assert not [d for d in deps if d.startswith(faces)], m
+
+
+def test_the_report_plots_and_text_only_read_results():
+    """The report, the plots and the text rendering compute no analysis: they import
+    nothing from sroi.sensitivity or the engine (sroi.sensitivity.analyse computes what the
+    report shows)."""
+    g = graph()
+    for face in ("sroi.report", "sroi.plots", "sroi.display"):
+        assert not [d for d in g[face] if d.startswith(("sroi.sensitivity", "sroi.engine"))], face

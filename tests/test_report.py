@@ -17,6 +17,7 @@ import sroi  # noqa: E402
 from sroi import plots  # noqa: E402
 from sroi.compare import compare  # noqa: E402
 from sroi.report import report_html, write_report  # noqa: E402
+from sroi.sensitivity import analyse  # noqa: E402
 from sroi.sensitivity import one_way, psa, run_scenarios, sobol, switching_values  # noqa: E402
 
 from .conftest import ROOT, minimal  # noqa: E402
@@ -69,7 +70,7 @@ def test_comparison_rebases_and_flags():
 def test_report_escapes_scheme_text():
     d = minimal(name="<script>alert('x')</script> & <b>bold</b>", description="<img src=x onerror=alert(1)>")
     d["gaps"] = ["<iframe src='http://example.org'></iframe>"]
-    text = report_html(sroi.from_dict(d), psa_draws=0)
+    text = report_html(analyse(sroi.from_dict(d), psa_draws=0))
     assert "<script>" not in text and "<iframe" not in text and "<img src=x" not in text
     assert "&lt;script&gt;" in text and "&amp; &lt;b&gt;bold&lt;/b&gt;" in text
     assert "http://" not in text.replace("&#x27;http://example.org&#x27;", "")  # nothing fetched
@@ -77,16 +78,17 @@ def test_report_escapes_scheme_text():
 
 def test_report_sections_and_overwrite(tmp_path):
     out = tmp_path / "r.html"
-    write_report(sroi.load(FNP), out, psa_draws=0)
+    write_report(analyse(sroi.load(FNP), psa_draws=0), out)
     text = out.read_text()
     for heading in ("Headline", "The impact map", "Who pays, who saves", "Sensitivity", "How sure are we?",
                     "Every number and where it comes from", "Evidence gaps left open", "Model checks",
                     "English trial evidence"):
         assert heading in text
+    assert "PSA seed" not in text  # no PSA ran
     from sroi.fileio import OutputExistsError
     with pytest.raises(OutputExistsError):
-        write_report(sroi.load(FNP), out)
-    write_report(sroi.load(FNP), out, force=True, psa_draws=0)
+        write_report(analyse(sroi.load(FNP), psa_draws=0), out)
+    write_report(analyse(sroi.load(FNP), psa_draws=0), out, force=True)
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -99,7 +101,7 @@ def test_report_renders_in_headless_chromium(tmp_path):
     blank and the browser logs no console error and no failed load."""
     assert CHROMIUM, "chromium is required in CI"
     html = tmp_path / "report.html"
-    write_report(uncertain(), html, psa_draws=500, seed=2)
+    write_report(analyse(uncertain(), psa_draws=500, seed=2), html)
     png = tmp_path / "shot.png"
     proc = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

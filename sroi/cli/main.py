@@ -290,10 +290,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "report":
+            from ..fileio import refuse_existing
             from ..report import write_report
             from ..scenario import load
+            from ..sensitivity import analyse
 
-            write_report(load(args.file), args.output, force=args.force, psa_draws=args.psa, seed=args.seed)
+            scheme = load(args.file)
+            refuse_existing(args.output, force=args.force)  # before seconds of analyses
+            write_report(analyse(scheme, psa_draws=args.psa, seed=args.seed), args.output, force=args.force)
             print(f"wrote {args.output}")
             return 0
         if args.command == "compare":

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ bel
     from .sampling import as_generator, marginal
     from .scenarios import optimism_bias, ranges_as_distributions, run_scenarios
     from .sobol import SobolResult, sobol
+    from .standard import Analyses, analyse
 
 _WHERE = {
     "one_way": "oneway", "OneWay": "oneway", "two_way": "oneway", "switching_values": "oneway",
@@ -28,10 +29,12 @@ _WHERE = {
     "sobol": "sobol", "SobolResult": "sobol",
     "run_scenarios": "scenarios", "optimism_bias": "scenarios", "ranges_as_distributions": "scenarios",
     "marginal": "sampling", "as_generator": "sampling",
+    "analyse": "standard", "Analyses": "standard",
 }
 
 __all__ = ["one_way", "OneWay", "two_way", "switching_values", "psa", "PSAResult", "sobol", "SobolResult",
-           "run_scenarios", "optimism_bias", "ranges_as_distributions", "marginal", "as_generator"]
+           "run_scenarios", "optimism_bias", "ranges_as_distributions", "marginal", "as_generator",
+           "analyse", "Analyses"]
 
 
 class _Package(ModuleType):

@@ -1,0 +1,48 @@
+"""The standard set of analyses a commissioner's report shows, computed in one place.
+
+:func:`analyse` runs the scheme and its one-way analysis (base +/- 20% where the scheme
+gives no range), switching values, named scenarios and, if asked, a PSA; the report
+(:mod:`sroi.report`) only lays out what it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..engine import Model
+from ..model import Scheme
+from ..results import Result, run
+from .oneway import OneWay, one_way, switching_values
+from .psa import PSAResult, psa
+from .scenarios import run_scenarios
+
+__all__ = ["Analyses", "analyse", "REPORT_SPREAD"]
+
+#: How far the report's one-way analysis moves a parameter that has no range.
+REPORT_SPREAD = 0.2
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """A scheme's result with the analyses computed from it."""
+
+    result: Result
+    one_way: OneWay
+    switching: pd.DataFrame
+    scenarios: pd.DataFrame | None
+    psa: PSAResult | None
+    spread: float = REPORT_SPREAD  # how far one-way moved parameters without a range
+
+
+def analyse(scheme: Scheme | Model | Result, *, psa_draws: int = 2000, seed: int | None = 1) -> Analyses:
+    """Run ``scheme`` and the analyses the report shows. ``psa_draws=0`` runs no PSA; a
+    scheme with no distribution gets none either (nothing would be uncertain)."""
+    result = scheme if isinstance(scheme, Result) else run(scheme)
+    model = result.model
+    scenarios = run_scenarios(model)[0] if result.scheme.scenarios else None
+    uncertain = any(r.parameter.distribution is not None and r.parameter.distribution.kind != "fixed"
+                    for r in model.refs)
+    return Analyses(result, one_way(model, spread=REPORT_SPREAD), switching_values(model), scenarios,
+                    psa(model, psa_draws, seed=seed) if psa_draws and uncertain else None)
