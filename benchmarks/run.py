@@ -153,7 +153,7 @@ def psa_peak_mb(n: int, outcomes: int = 20) -> float:
     return child_peak_mb(f"import sys; sys.path[:0] = [{str(HERE)!r}, {str(HERE.parent)!r}]\n"
                          "import sroi\nfrom reference import reference_scheme\nfrom sroi.sensitivity import psa\n"
                          f"m = sroi.compile_scheme(reference_scheme(outcomes={outcomes}))\n"
-                         f"psa(m, {n}, seed=1, keep_design=False).summary()\n")
+                         f"psa(m, {n}, seed=1, keep_design=False).summary\n")
 
 
 def main() -> int:

@@ -292,7 +292,6 @@ class Result:
     @property
     def summary(self) -> pd.DataFrame:
         """The headline as a one-column table (unrounded)."""
-        s = self.scheme
         rows = {
             "present_value": self.present_value,
             "investment": self.investment,
@@ -302,9 +301,7 @@ class Result:
             "payback_months": self.payback_months,
             "cashable_share": _ratio(float(self.by_value_type["fiscal_cashable"]), self.present_value),
         }
-        df = pd.DataFrame({"value": rows})
-        df.attrs.update(scheme=s.name, price_base=str(s.price_base), currency=s.currency)
-        return df
+        return pd.DataFrame({"value": rows})
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long view: one row per (flow, item, year) with real and discounted amounts.

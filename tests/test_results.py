@@ -111,3 +111,34 @@ def test_result_is_frozen():
     with pytest.raises(AttributeError):
         r.scheme = None
     assert isinstance(r.summary, pd.DataFrame)
+
+
+def test_every_result_object_behaves_alike():
+    """Deterministic, one-way, PSA and Sobol results: a ``summary`` DataFrame property with
+    no metadata hidden in ``attrs``, a one-line ``__repr__``, ``_repr_html_`` for notebooks,
+    and plot methods that take ``ax=`` and return it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sroi.sensitivity import one_way, psa, sobol
+
+    from .test_sensitivity import uncertain
+
+    scheme = uncertain()
+    results = [sroi.run(scheme), one_way(scheme, spread=0.2), psa(scheme, 500, seed=1), sobol(scheme, 64, seed=2)]
+    for r in results:
+        table = r.summary
+        assert isinstance(table, pd.DataFrame) and len(table) and table.attrs == {}
+        assert "\n" not in repr(r) and len(repr(r)) < 200
+        assert r._repr_html_().count("<table") >= 1
+    plots = [lambda ax: results[1].plot_tornado(ax=ax), lambda ax: results[2].plot_distribution(ax=ax),
+             lambda ax: results[2].plot_probability_curve(ax=ax), lambda ax: results[2].plot_convergence(ax=ax),
+             lambda ax: results[3].plot(ax=ax)]
+    for draw in plots:
+        fig, ax = plt.subplots()
+        assert draw(ax) is ax
+        plt.close(fig)
+    assert results[2].summary is results[2].summary  # computed once
+    assert list(results[2].summary_at(0.5).columns) == ["mean", "median", "p25", "p75", "sd"]

@@ -189,7 +189,7 @@ def test_zero_variance_psa_equals_the_deterministic_run():
     det = sroi.run(s)
     assert np.all(np.abs(r.ratio - det.sroi_ratio) <= 1e-12 * det.sroi_ratio)
     assert r.evpi() == 0.0 and (r.evppi() == 0).all()
-    table = r.summary()
+    table = r.summary
     assert (table["sd"] == 0.0).all()  # not numpy's 3e-18 from a mean that rounds
     assert (table["p2.5"] == table["p97.5"]).all() and (table["mean"] == table["median"]).all()
 
@@ -210,7 +210,7 @@ def test_psa_seeded_regression_values():
     relative when the inverse-CDF tables moved from normal scores to the present layout;
     the draws are the same uniforms, and both tables are within the stated error.)"""
     r = psa(uncertain(), 20_000, seed=42)
-    s = r.summary()
+    s = r.summary
     assert s.loc["sroi_ratio", "mean"] == pytest.approx(REGRESSION["mean"], rel=1e-12)
     assert s.loc["sroi_ratio", "median"] == pytest.approx(REGRESSION["median"], rel=1e-12)
     assert r.prob_ratio_exceeds(1.0) == REGRESSION["p1"]
@@ -233,7 +233,7 @@ def test_probability_curve_and_convergence():
     assert np.all(np.diff(curve.to_numpy()) <= 0)
     conv = r.convergence(10)
     assert conv.index[-1] == 4000 and conv["mean_ratio"].iloc[-1] == pytest.approx(r.ratio.mean())
-    assert set(r.summary().index) >= {"sroi_ratio", "npv", "participant: value per pound invested"}
+    assert set(r.summary.index) >= {"sroi_ratio", "npv", "participant: value per pound invested"}
 
 
 @pytest.mark.parametrize("method", ["mc", "lhs", "sobol"])
@@ -364,7 +364,7 @@ def test_psa_summary_memory_is_linear_in_budget_holders():
     r = psa(sroi.from_dict(d), 50_000, seed=1, keep_design=False)
     one = 50_000 * len(r.out.holder_names) * 8
     tracemalloc.start()
-    table = r.summary()
+    table = r.summary
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert len(table) == 4 + 21

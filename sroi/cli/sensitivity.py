@@ -125,7 +125,7 @@ def handle(args: argparse.Namespace) -> str:
                                     "(partial EVPI settles well before)")
             keep = True
         r = psa(drawn, args.psa, seed=args.seed, method=args.method, keep_design=keep)
-        s = r.summary()
+        s = r.summary
         p = r.prob_ratio_exceeds(args.threshold)
         text += ["", f"Probabilistic sensitivity: {r.n:,} draws ({r.method}, seed {r.seed}), "
                  f"{len(r.names)} uncertain parameters",

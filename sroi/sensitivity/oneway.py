@@ -8,9 +8,10 @@ bit, and a tornado over every parameter costs one evaluation of a few hundred ro
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,8 +52,23 @@ class OneWay:
     base_ratio: float
     base_npv: float
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The one-way table (every result object has a ``summary``)."""
+        return self.table
+
+    def __repr__(self) -> str:
+        return (f"OneWay({len(self.table)} parameters; base SROI ratio {self.base_ratio:.4g}, "
+                f"NPV {self.base_npv:,.0f})")
+
     def _repr_html_(self) -> str:
-        return self.table._repr_html_()
+        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
+
+    def plot_tornado(self, *, ax: Any = None, top: int = 15) -> Any:
+        """The tornado chart (:func:`sroi.plots.plot_tornado`)."""
+        from ..plots import plot_tornado
+
+        return plot_tornado(self, ax=ax, top=top)
 
 
 def one_way(scheme: Scheme | Model, *, spread: float | None = None,

@@ -21,11 +21,13 @@ better evaluation first?". For the decision fund / do not fund at a threshold ra
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 import weakref
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from functools import cached_property
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -106,9 +108,15 @@ class PSAResult:
         t = np.round(np.arange(0, 5.0001, 0.1), 10) if thresholds is None else np.asarray(thresholds, float)
         return pd.Series(self.prob_ratio_exceeds(t), index=pd.Index(t, name="threshold"), name="p_ratio_exceeds")
 
-    def summary(self, *, interval: float = 0.95) -> pd.DataFrame:
-        """Mean, median and the central ``interval`` of the ratio, NPV, present value,
-        investment and each budget holder's value per pound invested."""
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Mean, median, the central 95% interval and the sd of the ratio, NPV, present
+        value, investment and each budget holder's value per pound invested
+        (:meth:`summary_at` for another interval)."""
+        return self.summary_at(0.95)
+
+    def summary_at(self, interval: float) -> pd.DataFrame:
+        """:attr:`summary` with the central ``interval`` instead of 95%."""
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
         series = {"sroi_ratio": self.ratio, "npv": self.npv, "present_value": self.out.present_value,
                   "investment": self.out.investment}
@@ -122,10 +130,37 @@ class PSAResult:
                          "median": float(np.median(x)),
                          f"p{100 * lo:g}": float(np.quantile(x, lo)), f"p{100 * hi:g}": float(np.quantile(x, hi)),
                          "sd": 0.0 if same or x.size < 2 else float(np.std(x, ddof=1))})
-        df = pd.DataFrame(rows).set_index("output")
-        df.attrs.update(draws=self.n, seed=self.seed, method=self.method,
-                        p_ratio_exceeds_1=self.prob_ratio_exceeds(1.0))
-        return df
+        return pd.DataFrame(rows).set_index("output")
+
+    def __repr__(self) -> str:
+        return (f"PSAResult({self.n:,} draws, {self.method}, seed {self.seed}, {len(self.names)} uncertain "
+                f"parameters; P(SROI ratio > 1) = {self.prob_ratio_exceeds(1.0):.3f})")
+
+    def _repr_html_(self) -> str:
+        return (f"<p>{html.escape(repr(self))}</p>" + self.summary.to_html(float_format=lambda v: f"{v:,.4g}"))
+
+    def print_summary(self, file: Any = None) -> None:
+        """Print the headline line and the summary table."""
+        print(repr(self), file=file)
+        print(self.summary.to_string(float_format=lambda v: f"{v:,.4g}"), file=file)
+
+    def plot_distribution(self, *, ax: Any = None, threshold: float = 1.0) -> Any:
+        """Histogram of the ratio across draws (:func:`sroi.plots.plot_psa_distribution`)."""
+        from ..plots import plot_psa_distribution
+
+        return plot_psa_distribution(self, ax=ax, threshold=threshold)
+
+    def plot_probability_curve(self, *, ax: Any = None) -> Any:
+        """P(ratio > t) against t (:func:`sroi.plots.plot_probability_curve`)."""
+        from ..plots import plot_probability_curve
+
+        return plot_probability_curve(self, ax=ax)
+
+    def plot_convergence(self, *, ax: Any = None) -> Any:
+        """Running mean and probability against draws (:func:`sroi.plots.plot_convergence`)."""
+        from ..plots import plot_convergence
+
+        return plot_convergence(self, ax=ax)
 
     def convergence(self, points: int = 50) -> pd.DataFrame:
         """Running mean of the ratio and running P(ratio > 1) at ``points`` draw counts."""

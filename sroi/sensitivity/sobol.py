@@ -8,7 +8,9 @@ confidence intervals. sample -> evaluate -> analyze stay separate steps.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +56,24 @@ class SobolResult:
     evaluations: int
     seed: int | None
     provenance: dict = field(default_factory=dict)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The indices table (every result object has a ``summary``)."""
+        return self.table
+
+    def __repr__(self) -> str:
+        return (f"SobolResult({len(self.table)} parameters, N = {self.n:,}, {self.evaluations:,} evaluations of "
+                f"the {self.output}, seed {self.seed})")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
+
+    def plot(self, *, ax: Any = None, top: int = 15) -> Any:
+        """First-order and total indices (:func:`sroi.plots.plot_sobol`)."""
+        from ..plots import plot_sobol
+
+        return plot_sobol(self, ax=ax, top=top)
 
 
 def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Generator | None = None,
