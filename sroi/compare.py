@@ -8,10 +8,11 @@ writes every other difference into the table's ``comparability`` column.
 
 from __future__ import annotations
 
+import html
 import math
 from collections import Counter
-from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,12 @@ import pandas as pd
 from .errors import PriceYearError
 from .model import Scheme
 from .prices import PriceYear, load_deflator
-from .results import Result, run
-from .scenario import load
+from .results import Result
 
-__all__ = ["compare", "perspective"]
+if TYPE_CHECKING:
+    from .sensitivity.psa import PSAResult
+
+__all__ = ["compare", "Comparison", "perspective"]
 
 
 def perspective(scheme: Scheme) -> str:
@@ -36,24 +39,53 @@ def _mode(values: list) -> Any:
     return Counter(values).most_common(1)[0][0]
 
 
-def compare(schemes: Iterable[Scheme | str | Path], *, price_base: str | int | None = None, psa_draws: int = 0,
-            seed: int | None = None, interval: float = 0.95, ranges_as: str | None = None) -> pd.DataFrame:
-    """A league table of schemes, sorted by SROI ratio.
+@dataclass(frozen=True)
+class Comparison:
+    """A league table of schemes (:attr:`summary`, sorted by SROI ratio) and the common
+    setting each was checked against."""
+
+    table: pd.DataFrame
+    price_base: str  # the NPVs' common price base (``npv_rebased``)
+    common: dict[str, str]  # the most common currency, discounting, horizon and perspective
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.table
+
+    def __repr__(self) -> str:
+        flagged = int((self.table["comparability"] != "").sum())
+        return (f"Comparison({len(self.table)} schemes, NPVs in {self.price_base} prices; {flagged} differ from "
+                f"the common setting)")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
+
+    def plot(self, *, ax: Any = None) -> Any:
+        """The league chart (:func:`sroi.plots.plot_comparison`)."""
+        from .plots import plot_comparison
+
+        return plot_comparison(self.table, ax=ax)
+
+
+def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None = None,
+            price_base: str | int | None = None, interval: float = 0.95) -> Comparison:
+    """A league table of computed results, sorted by SROI ratio; it computes nothing
+    (:func:`sroi.sensitivity.comparison` runs files and their PSAs, then calls this).
 
     Columns: currency, price base, horizon, discounting, perspective, SROI ratio, NPV
     (and ``npv_rebased`` in ``price_base`` prices where the deflator allows), payback,
     cashable share, ``per_pound:<holder>`` (value per pound invested received by each
-    budget holder), and, with ``psa_draws``, the probability that the ratio exceeds 1 and
-    its central interval. ``ranges_as`` ("triangular", "pert" or "uniform") gives every
-    parameter with a range but no distribution that distribution for the PSA (see
-    :func:`sroi.sensitivity.ranges_as_distributions`). ``comparability`` lists how each
-    scheme differs from the most common setting (or from ``price_base``); an empty cell
-    means fully comparable.
+    budget holder), and, with ``psa`` (one result or None per scheme), the probability
+    that the ratio exceeds 1 and its central ``interval``. ``comparability`` lists how
+    each scheme differs from the most common setting (or from ``price_base``); an empty
+    cell means fully comparable.
     """
-    loaded = [s if isinstance(s, Scheme) else load(s) for s in schemes]
-    if not loaded:
+    results = list(results)
+    if not results:
         raise ValueError("compare needs at least one scheme")
-    results: list[Result] = [run(s) for s in loaded]
+    if psa is not None and len(psa) != len(results):
+        raise ValueError(f"psa has {len(psa)} entries for {len(results)} results")
+    loaded = [r.scheme for r in results]
     target = PriceYear.parse(price_base) if price_base is not None else _mode([s.price_base for s in loaded])
     common = {
         "currency": _mode([s.currency for s in loaded]),
@@ -61,7 +93,7 @@ def compare(schemes: Iterable[Scheme | str | Path], *, price_base: str | int | N
         "horizon": _mode([s.horizon for s in loaded]),
         "perspective": _mode([perspective(s) for s in loaded]),
     }
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s, r in zip(loaded, results):
         flags = []
         if s.currency != common["currency"]:
@@ -87,15 +119,13 @@ def compare(schemes: Iterable[Scheme | str | Path], *, price_base: str | int | N
                "cashable_share": float(r.summary.loc["cashable_share", "value"])}
         for h, lr in r.ledger.iterrows():
             row[f"per_pound:{h}"] = lr["value_per_pound_invested"]
-        if psa_draws:
-            from .sensitivity import psa, ranges_as_distributions
-
-            p = psa(ranges_as_distributions(s, ranges_as) if ranges_as else r.model, psa_draws, seed=seed)
-            if p.names:
+        if psa is not None:
+            p = psa[len(rows)]
+            if p is not None and p.names:
                 lo, hi = np.quantile(p.ratio, [(1 - interval) / 2, 1 - (1 - interval) / 2])
                 row.update(p_ratio_exceeds_1=p.prob_ratio_exceeds(1.0), ratio_low=lo, ratio_high=hi)
             else:
-                flags.append("no uncertain parameters")
+                flags.append("no uncertain parameters" if p is not None else "no PSA")
                 row.update(p_ratio_exceeds_1=math.nan, ratio_low=math.nan, ratio_high=math.nan)
         row["comparability"] = "; ".join(flags)
         rows.append(row)
@@ -103,5 +133,4 @@ def compare(schemes: Iterable[Scheme | str | Path], *, price_base: str | int | N
     per_pound = sorted(c for c in df.columns if c.startswith("per_pound:"))
     lead = [c for c in df.columns if not c.startswith("per_pound:") and c != "comparability"]
     df = df[lead + per_pound + ["comparability"]].sort_values("sroi_ratio", ascending=False, kind="stable")
-    df.attrs.update(price_base=str(target), **{k: str(v) for k, v in common.items()})
-    return df
+    return Comparison(df, str(target), {k: str(v) for k, v in common.items()})

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from .results import Result
-    from .sensitivity import OneWay, PSAResult, SobolResult
+    from .sensitivity import OneWay, PSAResult, SobolResult, SwitchingValues
 
 __all__ = ["plot_waterfall", "plot_value_by_stakeholder", "plot_ledger", "plot_cash_flow", "plot_tornado",
            "plot_switching_values", "plot_scenarios", "plot_psa_distribution", "plot_probability_curve",
@@ -145,17 +145,17 @@ def plot_tornado(one_way: "OneWay", *, ax=None, top: int = 15) -> "Axes":
     return ax
 
 
-def plot_switching_values(table: pd.DataFrame, *, ax=None) -> "Axes":
+def plot_switching_values(sv: "SwitchingValues", *, ax=None) -> "Axes":
     """How far each parameter must move (relative change) for the ratio to reach its target."""
     ax = _ax(ax)
-    t = table.dropna(subset=["change"])
+    t = sv.table.dropna(subset=["change"])
     t = t.reindex(t["change"].abs().sort_values().index)
     ax.barh(range(len(t)), t["change"] * 100, color=np.where(t["change"] < 0, "#d6604d", "#4393c3"))
     ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("change from base needed (%)")
-    ax.set_title(f"Switching values ({table.attrs.get('target', 'target')})", fontsize=10)
+    ax.set_title(f"Switching values ({sv.target})", fontsize=10)
     return ax
 
 

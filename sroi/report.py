@@ -155,7 +155,7 @@ def report_html(analyses: Analyses) -> str:
     parts.append("<p class='muted'>Each parameter moved to its low and high value (or base &plusmn; "
                  f"{100 * analyses.spread:g}% where the scheme gives no range), one at a time.</p>")
     parts.append(_chart(plots.plot_tornado, ow, top=12))
-    sv = analyses.switching
+    sv = analyses.switching.table
     found = sv.dropna(subset=["switching_value"])
     parts.append("<h3>Switching values: where the ratio reaches 1:1</h3>")
     parts.append(_table(["parameter", "base", "switching value", "change"],

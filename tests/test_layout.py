@@ -105,9 +105,9 @@ def test_the_engine_imports_no_face_and_no_analysis():
 
 
 def test_the_report_plots_and_text_only_read_results():
-    """The report, the plots and the text rendering compute no analysis: they import
-    nothing from sroi.sensitivity or the engine (sroi.sensitivity.analyse computes what the
-    report shows)."""
+    """The report, the league table, the plots and the text rendering compute no analysis:
+    they import nothing from sroi.sensitivity or the engine (sroi.sensitivity.analyse and
+    .comparison compute what they show)."""
     g = graph()
-    for face in ("sroi.report", "sroi.plots", "sroi.display"):
+    for face in ("sroi.report", "sroi.plots", "sroi.display", "sroi.compare"):
         assert not [d for d in g[face] if d.startswith(("sroi.sensitivity", "sroi.engine"))], face

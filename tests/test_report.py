@@ -15,9 +15,8 @@ import pytest  # noqa: E402
 
 import sroi  # noqa: E402
 from sroi import plots  # noqa: E402
-from sroi.compare import compare  # noqa: E402
 from sroi.report import report_html, write_report  # noqa: E402
-from sroi.sensitivity import analyse  # noqa: E402
+from sroi.sensitivity import analyse, comparison  # noqa: E402
 from sroi.sensitivity import one_way, psa, run_scenarios, sobol, switching_values  # noqa: E402
 
 from .conftest import ROOT, minimal  # noqa: E402
@@ -37,7 +36,7 @@ def test_every_plot_returns_its_axes():
     r = sroi.run(s)
     p = psa(s, 500, seed=1)
     table, _ = run_scenarios(sroi.load(FNP))
-    cmp_table = compare([FNP, ROOT / "tests/schemes/hand_worked.toml"], psa_draws=50, seed=1)
+    cmp_table = comparison([FNP, ROOT / "tests/schemes/hand_worked.toml"], psa_draws=50, seed=1).summary
     calls = [
         (plots.plot_waterfall, r), (plots.plot_value_by_stakeholder, r), (plots.plot_ledger, r),
         (plots.plot_cash_flow, r), (plots.plot_tornado, one_way(s, spread=0.2)),
@@ -57,7 +56,7 @@ def test_comparison_rebases_and_flags():
     """The hand-worked scheme is in 2024 prices; rebased to 2019 (HMT Dec 2025: 2019 = 81.1085,
     2024 = 100) its NPV 52,215.0078 becomes 52,215.0078 x 81.1085 / 100. FNP is in financial-year
     prices and cannot be rebased to a calendar year; it also differs in discounting and horizon."""
-    t = compare([FNP, ROOT / "tests/schemes/hand_worked.toml"], price_base=2019)
+    t = comparison([FNP, ROOT / "tests/schemes/hand_worked.toml"], price_base=2019).summary
     hw = t.loc["Hand-worked reference case"]
     assert hw["npv_rebased"] == pytest.approx(52215.00780800526 * 81.1085 / 100, rel=1e-12)
     fnp = t.loc["Family Nurse Partnership: US trial effects on NHS injury care"]

@@ -92,7 +92,7 @@ def test_switching_values_by_hand():
     - the inputs rise to 152,215.0078;
     - (1 - dw) falls to 0.8 / 1.52215, i.e. deadweight 1 - 0.8/1.52215 = 0.47443... (the SROI
       Guide's break-even deadweight: (1 - DW*) = (1 - DW) x inputs / PV)."""
-    sv = switching_values(sroi.from_dict(minimal()))
+    sv = switching_values(sroi.from_dict(minimal())).table
     ratio = 1.5221500780800526
     assert sv.loc["gain.proxy", "switching_value"] == pytest.approx(1000 / ratio, rel=1e-12)
     assert sv.loc["grant.amount", "switching_value"] == pytest.approx(152215.00780800526, rel=1e-12)
@@ -106,7 +106,7 @@ def test_switching_values_plug_back_to_the_target(target, on):
     """Putting each switching value back into the model gives the target ratio (or NPV 0)
     to 1e-9, for closed-form and root-found parameters alike."""
     s = uncertain()
-    sv = switching_values(s, target_ratio=target or 1.0, on=on)
+    sv = switching_values(s, target_ratio=target or 1.0, on=on).table
     found = sv.dropna(subset=["switching_value"])
     assert {"closed form", "root-finding"} <= set(found["method"])
     for name, row in found.iterrows():
@@ -120,7 +120,7 @@ def test_switching_values_plug_back_to_the_target(target, on):
 def test_switching_value_none_within_range():
     """FNP England: the ratio is about 0.011, so no rate of injury reduction up to 1 brings it
     to 1, but a proxy about 90 times larger would."""
-    sv = switching_values(sroi.load(FNP))
+    sv = switching_values(sroi.load(FNP)).table
     assert sv.loc["fewer_injury_encounters.rate", "note"] == "none within the valid range"
     assert math.isnan(sv.loc["fewer_injury_encounters.rate", "switching_value"])
     assert sv.loc["fewer_injury_bed_days.proxy", "switching_value"] > 20 * 313

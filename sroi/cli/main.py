@@ -117,9 +117,11 @@ def _run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     import io
 
-    from ..compare import compare
+    from ..sensitivity import comparison
 
-    table = compare(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges)
+    league = comparison(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed,
+                        ranges_as=args.ranges)
+    table = league.table
     if args.format == "csv":
         text = table.to_csv(lineterminator="\n")
     elif args.format == "json":
@@ -137,9 +139,9 @@ def _compare(args: argparse.Namespace) -> int:
         if "p_ratio_exceeds_1" in show:
             show["p_ratio_exceeds_1"] = show["p_ratio_exceeds_1"].map(lambda v: "-" if v != v else f"{v:.2f}")
         buf = io.StringIO()
-        buf.write(f"NPVs in {table.attrs['price_base']} prices; comparability is against the most common setting "
-                  f"(discounting {table.attrs['discounting']}, horizon {table.attrs['horizon']} years, "
-                  f"perspective {table.attrs['perspective']})\n")
+        c = league.common
+        buf.write(f"NPVs in {league.price_base} prices; comparability is against the most common setting "
+                  f"(discounting {c['discounting']}, horizon {c['horizon']} years, perspective {c['perspective']})\n")
         buf.write(show.to_string())
         text = buf.getvalue()
     _emit(text, args.output, args.force)

@@ -103,7 +103,7 @@ def handle(args: argparse.Namespace) -> str:
         data["tornado"] = {"base_ratio": _num(ow.base_ratio), "base_npv": _num(ow.base_npv),
                            "rows": _records(ow.table)}
     if args.switching:
-        sv = switching_values(model, target_ratio=args.target)
+        sv = switching_values(model, target_ratio=args.target).table
         text += ["", f"Switching values: where the SROI ratio reaches {args.target:g}, others at base"]
         text += _table(sv, ["base", "switching_value", "change", "method", "note"])
         data["switching_values"] = {"target_ratio": args.target, "rows": _records(sv)}

@@ -16,25 +16,25 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ below
-    from .oneway import OneWay, one_way, switching_values, two_way
+    from .oneway import OneWay, SwitchingValues, one_way, switching_values, two_way
     from .psa import PSAResult, psa
     from .sampling import as_generator, marginal
     from .scenarios import optimism_bias, ranges_as_distributions, run_scenarios
     from .sobol import SobolResult, sobol
-    from .standard import Analyses, analyse
+    from .standard import Analyses, analyse, comparison
 
 _WHERE = {
-    "one_way": "oneway", "OneWay": "oneway", "two_way": "oneway", "switching_values": "oneway",
+    "one_way": "oneway", "OneWay": "oneway", "SwitchingValues": "oneway", "two_way": "oneway", "switching_values": "oneway",
     "psa": "psa", "PSAResult": "psa",
     "sobol": "sobol", "SobolResult": "sobol",
     "run_scenarios": "scenarios", "optimism_bias": "scenarios", "ranges_as_distributions": "scenarios",
     "marginal": "sampling", "as_generator": "sampling",
-    "analyse": "standard", "Analyses": "standard",
+    "analyse": "standard", "Analyses": "standard", "comparison": "standard",
 }
 
-__all__ = ["one_way", "OneWay", "two_way", "switching_values", "psa", "PSAResult", "sobol", "SobolResult",
+__all__ = ["one_way", "OneWay", "SwitchingValues", "two_way", "switching_values", "psa", "PSAResult", "sobol", "SobolResult",
            "run_scenarios", "optimism_bias", "ranges_as_distributions", "marginal", "as_generator",
-           "analyse", "Analyses"]
+           "analyse", "Analyses", "comparison"]
 
 
 class _Package(ModuleType):

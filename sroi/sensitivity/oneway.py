@@ -20,7 +20,7 @@ from ..engine import Model, as_model
 from ..engine.outputs import spec_outputs
 from ..model import ParameterRef, Scheme
 
-__all__ = ["one_way", "two_way", "switching_values", "OneWay", "NONLINEAR"]
+__all__ = ["one_way", "two_way", "switching_values", "OneWay", "SwitchingValues", "NONLINEAR"]
 
 #: Parameters the model is not affine in; everything else (proxies, quantities, rates
 #: of deadweight, displacement and attribution, cohorts, input amounts) enters the
@@ -69,6 +69,32 @@ class OneWay:
         from ..plots import plot_tornado
 
         return plot_tornado(self, ax=ax, top=top)
+
+
+@dataclass(frozen=True)
+class SwitchingValues:
+    """Per parameter, the value at which the target is reached, others held at base."""
+
+    table: pd.DataFrame
+    target: str  # "SROI ratio 1" or "NPV 0"
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The table: base, switching value, relative change, method and note per parameter."""
+        return self.table
+
+    def __repr__(self) -> str:
+        found = int(self.table["switching_value"].notna().sum())
+        return f"SwitchingValues(to {self.target}: {found} of {len(self.table)} parameters can reach it)"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
+
+    def plot(self, *, ax: Any = None) -> Any:
+        """Relative change needed per parameter (:func:`sroi.plots.plot_switching_values`)."""
+        from ..plots import plot_switching_values
+
+        return plot_switching_values(self, ax=ax)
 
 
 def one_way(scheme: Scheme | Model, *, spread: float | None = None,
@@ -149,7 +175,7 @@ def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Se
 
 
 def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: str = "ratio",
-                     parameters: Sequence[str] | None = None) -> pd.DataFrame:
+                     parameters: Sequence[str] | None = None) -> SwitchingValues:
     """For each parameter, the value at which the SROI ratio reaches ``target_ratio``
     (``on="ratio"``) or the NPV reaches 0 (``on="npv"``), others held at base.
 
@@ -234,5 +260,4 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
                         "change": change, "method": method, "note": note})
     table = pd.DataFrame(records, columns=["parameter", "field", "base", "switching_value", "change", "method",
                                            "note"]).set_index("parameter")
-    table.attrs.update(target=f"SROI ratio {target_ratio:g}" if on == "ratio" else "NPV 0")
-    return table
+    return SwitchingValues(table, f"SROI ratio {target_ratio:g}" if on == "ratio" else "NPV 0")
