@@ -37,6 +37,7 @@ __all__ = [
     "constant_rates",
     "discount_factors",
     "timing_factors",
+    "value_time_offset",
 ]
 
 Convention = Literal["sroi_guide", "green_book"]
@@ -104,6 +105,22 @@ def discount_factors(rates: np.ndarray) -> np.ndarray:
     return np.concatenate([ones, 1.0 / growth], axis=-1)
 
 
+def value_time_offset(convention: Convention) -> int:
+    """How many periods before its year's end the value of a scheme year counts: the
+    value of year ``y`` is discounted by ``DF(y - offset)``. Inputs always count at the
+    start of their year, ``DF(y - 1)``.
+
+    ``"sroi_guide"``: 0 (value at the end of its year, year 1 discounted once);
+    ``"green_book"``: 1 (year 1 is year 0, the present).
+
+    >>> value_time_offset("sroi_guide"), value_time_offset("green_book")
+    (0, 1)
+    """
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    return 0 if convention == "sroi_guide" else 1
+
+
 def timing_factors(
     rates: np.ndarray, horizon: int, *, convention: Convention
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -133,13 +150,11 @@ def timing_factors(
     >>> v.round(6), c.round(6)
     (array([1.      , 0.966184]), array([1.      , 0.966184]))
     """
-    if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    offset = value_time_offset(convention)
     rates = np.asarray(rates, dtype=float)
     if rates.shape[-1] < horizon:
         raise ValueError(f"need rates for {horizon} periods, got {rates.shape[-1]}")
     df = discount_factors(rates[..., :horizon])  # DF(0..horizon)
     start = df[..., :horizon]  # time y - 1 for y = 1..horizon
-    end = df[..., 1 : horizon + 1]  # time y
-    value = end if convention == "sroi_guide" else start
+    value = df[..., 1 - offset : horizon + 1 - offset]  # time y - offset
     return value, start

@@ -32,11 +32,12 @@ import os
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numba as nb
 import numpy as np
 
+from ..discounting import discount_factors, value_time_offset
 from .jitcache import cached
 from .outputs import Outputs, holders
 from .spec import Model
@@ -61,10 +62,25 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-_PACKED: "weakref.WeakKeyDictionary[Model, tuple]" = weakref.WeakKeyDictionary()
+class PackedModel(NamedTuple):
+    """A model's arrays as the compiled kernel takes them (int64 and float64 only), in the
+    order of :func:`_block`'s arguments."""
+
+    outcomes: np.ndarray  # (O, 12) int64: columns _Q1 ... _HOLDER
+    outcome_scale: np.ndarray  # (O,) rebase factor x sign
+    inputs: np.ndarray  # (I, 7) int64: columns _A ... _Y1
+    input_scale: np.ndarray  # (I,) rebase factor
+    input_years: np.ndarray  # scheme years (0-based) of every input, input by input
+    cohort: np.ndarray  # parameter columns of the intakes
+    discount_factors: np.ndarray  # DF(0..T) of a fixed schedule (ones if the rate is a parameter)
+    fixed_v: float  # 1 / (1 + rate) where one fixed rate covers the horizon
+    flags: np.ndarray  # T, value time offset, one rate?, rate column (-1 if fixed), holders
 
 
-def pack_model(model: Model) -> tuple:
+_PACKED: "weakref.WeakKeyDictionary[Model, tuple[PackedModel, tuple[str, ...]]]" = weakref.WeakKeyDictionary()
+
+
+def pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
     """The model's index arrays as the compiled kernel takes them (int64 and float64 only),
     and the budget holders' names. Kept while the model lives."""
     if model not in _PACKED:
@@ -72,7 +88,7 @@ def pack_model(model: Model) -> tuple:
     return _PACKED[model]
 
 
-def _pack_model(model: Model) -> tuple:
+def _pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
     names, out_map, in_map = holders(model)
     O, I = model.q1_idx.size, model.a_idx.size
     oi = np.empty((O, 12), dtype=np.int64)
@@ -90,9 +106,9 @@ def _pack_model(model: Model) -> tuple:
         ii[:, c] = a
     year_list = np.concatenate(years).astype(np.int64) if I else np.zeros(0, dtype=np.int64)
     T = model.horizon
-    shift = 0 if model.scheme.discounting.convention == "sroi_guide" else 1
+    shift = value_time_offset(model.scheme.discounting.convention)  # year y's value at DF(y - shift)
     if model.rates is not None:
-        df = np.concatenate([[1.0], 1.0 / np.cumprod(1.0 + model.rates)])
+        df = discount_factors(model.rates)
         one_rate = bool(np.all(model.rates == model.rates[0]))
         v = 1.0 / (1.0 + model.rates[0])
         rate_col = -1
@@ -100,9 +116,9 @@ def _pack_model(model: Model) -> tuple:
         assert model.rate_idx is not None  # a constant rate that is a parameter
         df, one_rate, v, rate_col = np.ones(T + 1), True, 0.0, int(model.rate_idx)
     flags = np.array([T, shift, int(one_rate), rate_col, len(names)], dtype=np.int64)
-    return (oi, np.ascontiguousarray(model.value_scale, dtype=float), ii,
-            np.ascontiguousarray(model.cost_scale, dtype=float), year_list,
-            model.cohort_idx.astype(np.int64), df, float(v), flags), tuple(names)
+    return PackedModel(oi, np.ascontiguousarray(model.value_scale, dtype=float), ii,
+                       np.ascontiguousarray(model.cost_scale, dtype=float), year_list,
+                       model.cohort_idx.astype(np.int64), df, float(v), flags), tuple(names)
 
 
 _PACKED_MARGINALS: dict[tuple[int, ...], tuple[list, tuple]] = {}
@@ -423,12 +439,11 @@ def _outputs_arrays(n: int, h: int) -> tuple[np.ndarray, ...]:
     return np.empty(n), np.empty(n), np.empty((n, h)), np.empty((n, h))
 
 
-def _discount_rows(packed: tuple, block: int) -> np.ndarray:
+def _discount_rows(packed: PackedModel, block: int) -> np.ndarray:
     """Room for each draw's discount factors if the rate is a parameter, else the one row."""
-    *_, df_fixed, _, flags = packed  # see _pack_model
-    if flags[3] >= 0:
-        return np.empty((block, flags[0] + 1))
-    return np.ascontiguousarray(df_fixed[None, :])
+    if packed.flags[3] >= 0:
+        return np.empty((block, packed.flags[0] + 1))
+    return np.ascontiguousarray(packed.discount_factors[None, :])
 
 
 def evaluate_rows(model: Model, design: np.ndarray, *, block: int = 4096, threads: int | None = None) -> Outputs:
