@@ -118,13 +118,18 @@ class PSAResult:
     def summary_at(self, interval: float) -> pd.DataFrame:
         """:attr:`summary` with the central ``interval`` instead of 95%."""
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
-        series = {"sroi_ratio": self.ratio, "npv": self.npv, "present_value": self.out.present_value,
-                  "investment": self.out.investment}
-        per_pound = self.out.holder_per_pound  # (draws, holders), computed once: each column is a view
+        def per_pound(k: int) -> np.ndarray:  # one holder's column at a time: memory of one column, not all
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return self.out.holder_value[:, k] / self.out.investment
+
+        series: dict[str, Any] = {"sroi_ratio": lambda: self.ratio, "npv": lambda: self.npv,
+                                  "present_value": lambda: self.out.present_value,
+                                  "investment": lambda: self.out.investment}
         for k, h in enumerate(self.out.holder_names):
-            series[f"{h}: value per pound invested"] = per_pound[:, k]
+            series[f"{h}: value per pound invested"] = lambda k=k: per_pound(k)
         rows = []
-        for name, x in series.items():
+        for name, make in series.items():
+            x = make()
             same = bool(np.all(x == x[0]))  # then the mean is that value, not a sum's rounding of it
             rows.append({"output": name, "mean": float(x[0]) if same else float(np.mean(x)),
                          "median": float(np.median(x)),
