@@ -45,6 +45,9 @@ MAX_HORIZON = 200
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _INF = math.inf
+#: The largest magnitude any number in a scheme may have: products of a quantity, a
+#: proxy, a cohort and a horizon of such numbers stay far from float overflow (1.8e308).
+LARGEST = 1e15
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
             "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios")
@@ -267,6 +270,8 @@ class _Reader:
     def in_range(self, x: float, path: str, lo: float, hi: float, *, lo_open: bool = False, what: str) -> float:
         if x < lo or x > hi or (lo_open and x == lo):
             raise self.fail(path, f"{what}, got {_fmt(x)}")
+        if abs(x) > LARGEST:
+            raise self.fail(path, f"is too large: at most {LARGEST:g} (larger values overflow the sums), got {_fmt(x)}")
         return x
 
     def price_year(self, table: Mapping[str, Any], key: str, path: str, *, default: PriceYear | None = None,

@@ -175,3 +175,39 @@ def test_racing_writers_of_one_new_file_only_one_wins(tmp_path):
             t.join()
         assert len(wins) == 1 and target.read_text() == f"writer {wins[0]}\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_numbers_that_would_overflow_and_distributions_too_narrow_to_sample(tmp_path, capsys):
+    """Hostile inputs the validator once passed: 1e308 pounds (the sums overflowed) and a
+    gamma of £100,000 +/- £100 (its table cannot be built): one line naming the field, exit 2."""
+    import tomli_w
+
+    from .conftest import minimal
+
+    big = minimal()
+    big["inputs"][0]["amount"] = 1e308
+    path = tmp_path / "big.toml"
+    path.write_text(tomli_w.dumps({"format": 1, **big}))
+    assert main(["run", str(path)]) == 2
+    assert capsys.readouterr().err == (f"{path}: inputs[1].amount: is too large: at most 1e+15 (larger values "
+                                       "overflow the sums), got 1e+308\n")
+    narrow = minimal()
+    narrow["inputs"][0]["amount"] = {"base": 100000, "distribution": {"type": "gamma", "sd": 100}}
+    narrow["outcomes"][0]["deadweight"] = {"base": 0.2, "distribution": {"type": "beta", "sd": 0.05}}
+    path = tmp_path / "narrow.toml"
+    path.write_text(tomli_w.dumps({"format": 1, **narrow}))
+    for args in (["sensitivity", str(path), "--psa", "100"], ["sensitivity", str(path), "--sobol", "64"],
+                 ["report", str(path), "-o", str(tmp_path / "r.html")]):
+        assert main(args) == 2, args
+        out, err = capsys.readouterr()
+        assert err.startswith(f"{path}: inputs[1].amount.distribution: cannot be sampled: a gamma distribution")
+        assert err.count("\n") == 1
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_sobol_without_two_uncertain_parameters_is_refused(capsys):
+    assert main(["sensitivity", FNP, "--sobol", "64"]) == 2
+    out, err = capsys.readouterr()
+    assert err == (f"{FNP}: Sobol analysis needs at least two uncertain parameters (parameters with a "
+                   "distribution); this scheme has 0: give distributions, or use --ranges to read low-high ranges "
+                   "as distributions\n")

@@ -35,6 +35,7 @@ import pandas as pd
 from ..engine import Model, as_model
 from ..engine.compiled import default_threads, sample_and_evaluate
 from ..engine.outputs import Outputs
+from ..errors import ScenarioError
 from ..model import Scheme
 from ..results import provenance
 from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
@@ -57,7 +58,12 @@ def marginals(model: Model, cols: list[int]) -> list:
     kept = _MODEL_MARGINALS.setdefault(model, {})
     for k in cols:
         if k not in kept:
-            kept[k] = marginal(model.refs[k].parameter)
+            ref = model.refs[k]
+            try:
+                kept[k] = marginal(ref.parameter)
+            except (ValueError, OverflowError, ZeroDivisionError) as exc:  # a distribution too extreme to sample
+                raise ScenarioError(model.scheme.path, f"{ref.path}.distribution",
+                                    f"cannot be sampled: {exc}") from None
     return [kept[k] for k in cols]
 
 

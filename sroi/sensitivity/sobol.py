@@ -18,6 +18,7 @@ from scipy.stats import qmc
 
 from ..engine import Model, as_model
 from ..engine.compiled import outputs
+from ..errors import ScenarioError
 from ..model import Scheme
 from ..results import provenance
 from .psa import design_columns, marginals
@@ -94,7 +95,9 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
         cols = [k for k in cols if model.refs[k].name in parameters]
     names = [model.refs[k].name for k in cols]
     if len(names) < 2:
-        raise ValueError("Sobol analysis needs at least two uncertain parameters (parameters with a distribution)")
+        raise ScenarioError(model.scheme.path, "", f"Sobol analysis needs at least two uncertain parameters "
+                            f"(parameters with a distribution); this scheme has {len(names)}: give "
+                            "distributions, or use --ranges to read low-high ranges as distributions")
     rng, recorded = as_generator(seed)
     sample_seed = int(rng.integers(0, 2 ** 31 - 1))
     analyze_seed = int(rng.integers(0, 2 ** 31 - 1))
