@@ -26,6 +26,7 @@ from .resources import copy_example, example_path, list_examples
 
 __all__ = [
     "__version__", "ScenarioError", "PriceYearError", "Scheme", "PriceYear", "load_deflator",
-    "load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "Model", "compile_scheme", "Result", "run", "ProxyLibrary", "load_library",
+    "load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "Model", "compile_scheme",
+    "Result", "run", "ProxyLibrary", "load_library",
     "list_examples", "example_path", "copy_example",
 ]

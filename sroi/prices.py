@@ -7,8 +7,9 @@ Book's WELLBY value is in 2019 (calendar) prices.
 
 Rebasing a value from price year ``a`` to price year ``b`` multiplies it by
 ``index[b] / index[a]``, where ``index`` is a GDP deflator series shipped in
-``data/deflators/`` (``sroi/data/deflators/`` once installed) with its source and vintage. The series for a currency is looked
-up by its ISO code (``gbp.csv`` beside ``gbp.toml``, which records the provenance).
+``data/deflators/`` (``sroi/data/deflators/`` once installed) with its source and
+vintage. The series for a currency is looked up by its ISO code (``gbp.csv`` beside
+``gbp.toml``, which records the provenance).
 """
 
 from __future__ import annotations

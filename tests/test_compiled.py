@@ -254,7 +254,8 @@ def _child_psa(queue) -> None:
 
 @pytest.mark.skipif(os.environ.get("NUMBA_BOUNDSCHECK") == "1", reason="this is the bounds-checked run")
 def test_kernel_reads_no_array_out_of_bounds(tmp_path):
-    """This file's tests and the generated equivalence tests once more with numba's bounds checks on (and a cache of their own,
+    """This file's tests and the generated equivalence tests once more with numba's bounds
+    checks on (and a cache of their own,
     so no unchecked build is loaded): an out-of-bounds read raises IndexError there. The
     kernel once read cohort[0] of a scheme with no cohort, and discount factors past the
     horizon for intakes starting after it; the values were discarded, so no result was

@@ -93,7 +93,8 @@ def test_copy_into_a_missing_or_unwritable_folder(tmp_path, capsys, monkeypatch)
 
     monkeypatch.setattr("tempfile.mkstemp", refuse)
     assert main(["examples", "copy", "family_nurse_partnership", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == f"{tmp_path / 'family_nurse_partnership.toml'}: cannot write (permission denied)\n"
+    target = tmp_path / "family_nurse_partnership.toml"
+    assert capsys.readouterr().err == f"{target}: cannot write (permission denied)\n"
 
 
 def test_copy_brings_the_local_proxy_tables_a_scheme_names(tmp_path, monkeypatch):

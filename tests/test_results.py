@@ -114,9 +114,10 @@ def test_result_is_frozen():
 
 
 def test_every_result_object_behaves_alike():
-    """Deterministic, one-way, PSA, Sobol, switching-value and comparison results: a ``summary`` DataFrame property with
-    no metadata hidden in ``attrs``, a one-line ``__repr__``, ``_repr_html_`` for notebooks,
-    and plot methods that take ``ax=`` and return it."""
+    """Deterministic, one-way, PSA, Sobol, switching-value, comparison and value-of-information
+    results: a ``summary`` DataFrame property with no metadata hidden in ``attrs``, a one-line
+    ``__repr__``, ``_repr_html_`` for notebooks, and plot methods that take ``ax=`` and return
+    it."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -129,6 +130,7 @@ def test_every_result_object_behaves_alike():
     scheme = uncertain()
     results = [sroi.run(scheme), one_way(scheme, spread=0.2), psa(scheme, 500, seed=1), sobol(scheme, 64, seed=2),
                switching_values(scheme), comparison([scheme, sroi.from_dict(minimal())], psa_draws=100, seed=3)]
+    results.append(results[2].value_of_information(1.0))
     for r in results:
         table = r.summary
         assert isinstance(table, pd.DataFrame) and len(table) and table.attrs == {}
@@ -136,7 +138,8 @@ def test_every_result_object_behaves_alike():
         assert r._repr_html_().count("<table") >= 1
     plots = [lambda ax: results[1].plot_tornado(ax=ax), lambda ax: results[2].plot_distribution(ax=ax),
              lambda ax: results[2].plot_probability_curve(ax=ax), lambda ax: results[2].plot_convergence(ax=ax),
-             lambda ax: results[3].plot(ax=ax), lambda ax: results[4].plot(ax=ax), lambda ax: results[5].plot(ax=ax)]
+             lambda ax: results[3].plot(ax=ax), lambda ax: results[4].plot(ax=ax), lambda ax: results[5].plot(ax=ax),
+             lambda ax: results[6].plot(ax=ax)]
     for draw in plots:
         fig, ax = plt.subplots()
         assert draw(ax) is ax

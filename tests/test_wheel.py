@@ -112,7 +112,8 @@ def test_examples_list_and_copy_then_run_from_anywhere(installed):
     listing = _sroi(installed, "examples")
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout == _here("examples")
-    assert "family_nurse_partnership" in listing.stdout and "published/wsipp_2017_nurse_family_partnership" in listing.stdout
+    assert "family_nurse_partnership" in listing.stdout
+    assert "published/wsipp_2017_nurse_family_partnership" in listing.stdout
     work = installed["work"]
     copied = _sroi(installed, "examples", "copy", "family_nurse_partnership")
     assert copied.returncode == 0, copied.stderr

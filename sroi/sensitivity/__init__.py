@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ bel
     from .standard import Analyses, analyse, comparison
 
 _WHERE = {
-    "one_way": "oneway", "OneWay": "oneway", "SwitchingValues": "oneway", "two_way": "oneway", "switching_values": "oneway",
+    "one_way": "oneway", "OneWay": "oneway", "SwitchingValues": "oneway", "two_way": "oneway",
+    "switching_values": "oneway",
     "psa": "psa", "PSAResult": "psa",
     "sobol": "sobol", "SobolResult": "sobol",
     "run_scenarios": "scenarios", "optimism_bias": "scenarios", "ranges_as_distributions": "scenarios",
@@ -32,7 +33,8 @@ _WHERE = {
     "analyse": "standard", "Analyses": "standard", "comparison": "standard",
 }
 
-__all__ = ["one_way", "OneWay", "SwitchingValues", "two_way", "switching_values", "psa", "PSAResult", "sobol", "SobolResult",
+__all__ = ["one_way", "OneWay", "SwitchingValues", "two_way", "switching_values", "psa", "PSAResult", "sobol",
+           "SobolResult",
            "run_scenarios", "optimism_bias", "ranges_as_distributions", "marginal", "as_generator",
            "analyse", "Analyses", "comparison"]
 

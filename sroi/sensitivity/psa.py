@@ -40,7 +40,7 @@ from ..model import Scheme
 from ..results import provenance
 from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
 
-__all__ = ["psa", "PSAResult", "design_columns", "evppi_regression"]
+__all__ = ["psa", "PSAResult", "ValueOfInformation", "design_columns", "evppi_regression"]
 
 KEEP_DESIGN_LIMIT = 20_000_000  # values (160 MB); above this the design is not kept by default
 
@@ -190,6 +190,12 @@ class PSAResult:
         nb = self.net_benefit(threshold)
         return float(np.mean(np.maximum(nb, 0.0)) - max(np.mean(nb), 0.0))
 
+    def value_of_information(self, threshold: float = 1.0, *, knots: int = 8) -> ValueOfInformation:
+        """The EVPI and every parameter's partial EVPI at ``threshold``, as one result
+        (needs the sampled values: ``keep_design``)."""
+        return ValueOfInformation(self.evpi(threshold), self.evppi(threshold, knots=knots), threshold,
+                                  self.model.scheme.currency)
+
     def evppi(self, threshold: float = 1.0, parameters: Sequence[str] | None = None, *,
               knots: int = 8) -> pd.Series:
         """Partial EVPI (pounds) of each uncertain parameter, by spline regression."""
@@ -203,6 +209,35 @@ class PSAResult:
             x = self.design[:, self.names.index(name)]
             values[name] = evppi_regression(x, nb, knots=knots)
         return pd.Series(values, name="evppi").sort_values(ascending=False)
+
+
+@dataclass(frozen=True)
+class ValueOfInformation:
+    """What perfect information would be worth for a fund / do-not-fund decision at a
+    threshold ratio: the EVPI, and each parameter's partial EVPI (:attr:`summary`)."""
+
+    evpi: float
+    evppi: pd.Series
+    threshold: float
+    currency: str
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Partial EVPI by parameter (pounds), largest first."""
+        return self.evppi.to_frame()
+
+    def __repr__(self) -> str:
+        return (f"ValueOfInformation(threshold ratio {self.threshold:g}: EVPI {self.currency} {self.evpi:,.0f}; "
+                f"{len(self.evppi)} parameters)")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.summary.to_html(float_format=lambda v: f"{v:,.0f}")
+
+    def plot(self, *, ax: Any = None, top: int = 15) -> Any:
+        """Partial EVPI by parameter with the EVPI marked (:func:`sroi.plots.plot_evppi`)."""
+        from ..plots import plot_evppi
+
+        return plot_evppi(self.evppi, self.evpi, ax=ax, currency=self.currency, top=top)
 
 
 def evppi_regression(x: np.ndarray, nb: np.ndarray, *, knots: int = 8) -> float:
