@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import sroi  # noqa: E402
-from reference import reference_scheme  # noqa: E402
+from reference import reference_dict, reference_scheme  # noqa: E402
 from sroi.engine.compiled import default_threads, outputs  # noqa: E402
 from sroi.sensitivity import one_way, psa, sobol  # noqa: E402
 from sroi.sensitivity.psa import design_columns, marginals  # noqa: E402
@@ -222,7 +222,7 @@ def main() -> int:
     # a 200-year horizon under the Green Book's stepped rates against one constant rate
     times = {}
     for disc in ({"convention": "sroi_guide"}, {"schedule": "constant", "rate": 0.035, "convention": "sroi_guide"}):
-        dd = __import__("reference").reference_dict(horizon=200)
+        dd = reference_dict(horizon=200)
         dd["discounting"] = disc
         for o in dd["outcomes"]:
             o["duration"] = 150

@@ -8,7 +8,6 @@ writes every other difference into the table's ``comparability`` column.
 
 from __future__ import annotations
 
-import html
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import pandas as pd
 from .errors import PriceYearError
 from .model import Scheme
 from .prices import PriceYear, load_deflator
-from .results import Result
+from .results import Result, TableResult
 
 if TYPE_CHECKING:
     from .sensitivity.psa import PSAResult
@@ -40,7 +39,7 @@ def _mode(values: list) -> Any:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(TableResult):
     """A league table of schemes (:attr:`summary`, sorted by SROI ratio) and the common
     setting each was checked against."""
 
@@ -48,17 +47,11 @@ class Comparison:
     price_base: str  # the NPVs' common price base (``npv_rebased``)
     common: dict[str, str]  # the most common currency, discounting, horizon and perspective
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     def __repr__(self) -> str:
         flagged = int((self.table["comparability"] != "").sum())
         return (f"Comparison({len(self.table)} schemes, NPVs in {self.price_base} prices; {flagged} differ from "
                 f"the common setting)")
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
     def plot(self, *, ax: Any = None) -> Any:
         """The league chart (:func:`sroi.plots.plot_comparison`)."""

@@ -8,6 +8,7 @@ are kept unrounded; only display rounds.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from .errors import PriceYearError
 from .model import VALUE_TYPES, Scheme
 from .scenario import to_dict
 
-__all__ = ["Result", "run", "scheme_hash", "provenance", "data_vintages", "PAYBACK_CONVENTION"]
+__all__ = ["Result", "run", "scheme_hash", "provenance", "data_vintages", "TableResult", "PAYBACK_CONVENTION"]
 
 PAYBACK_CONVENTION = (
     "discounted; months from the start of year 1; inputs paid at the start of their year, "
@@ -36,6 +37,22 @@ def scheme_hash(scheme: Scheme) -> str:
     """SHA-256 of the scheme's canonical content (independent of file layout)."""
     canonical = json.dumps(to_dict(scheme), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class TableResult:
+    """What the result objects whose summary is a ``table`` share (one-way, switching
+    values, Sobol, the league table): the ``summary`` property and the notebook view, their
+    one-line ``repr`` above the table."""
+
+    table: pd.DataFrame
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The result's table."""
+        return self.table
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
 
 def _file_sha256(path: Path) -> str:

@@ -56,8 +56,8 @@ def cache_root() -> Path:
     return base / "numba"
 
 
-def _classes() -> tuple[type, type]:
-    """numba cache classes that locate entries under :func:`cache_root` and survive a bad entry."""
+def _cache_class() -> type:
+    """A numba cache class that keeps entries under :func:`cache_root` and survives a bad entry."""
     from numba.core import caching
 
     class Locator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):
@@ -93,7 +93,7 @@ def _classes() -> tuple[type, type]:
             except Exception as exc:  # a full disk, a folder made read-only since: run on uncached
                 _notice(f"could not cache compiled code in {self.cache_path} ({type(exc).__name__}: {exc})")
 
-    return Locator, Cache
+    return Cache
 
 
 def cached(dispatcher: Any) -> Any:
@@ -101,11 +101,10 @@ def cached(dispatcher: Any) -> Any:
     or leave it uncached with a one-line notice where no cache folder can be written."""
     root = cache_root()
     try:
-        _, Cache = _classes()
-        dispatcher._cache = Cache(dispatcher.py_func)
+        dispatcher._cache = _cache_class()(dispatcher.py_func)
     except (RuntimeError, OSError):  # numba found the folder unwritable: "no locator available"
         _notice(f"cannot write the compiled-code cache under {root}; compiling without a cache, so each "
-                "new process compiles again (about 3 s). Set SROI_CACHE_DIR to a writable folder to keep it.")
+                "new process compiles again (a few seconds). Set SROI_CACHE_DIR to a writable folder to keep it.")
     except (ImportError, AttributeError, TypeError) as exc:  # numba's private cache classes changed
         _notice(f"this numba cannot use sroi's compiled-code cache ({type(exc).__name__}); compiling without one")
     return dispatcher

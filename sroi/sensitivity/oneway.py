@@ -8,7 +8,6 @@ bit, and a tornado over every parameter costs one evaluation of a few hundred ro
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -19,6 +18,7 @@ import pandas as pd
 from ..engine import Model, as_model
 from ..engine.outputs import spec_outputs
 from ..model import ParameterRef, Scheme
+from ..results import TableResult
 
 __all__ = ["one_way", "two_way", "switching_values", "OneWay", "SwitchingValues", "NONLINEAR"]
 
@@ -45,24 +45,17 @@ def _range(ref: ParameterRef, spread: float | None) -> tuple[float, float] | Non
 
 
 @dataclass(frozen=True)
-class OneWay:
+class OneWay(TableResult):
     """The one-way table: one row per parameter, sorted by the swing of the SROI ratio."""
 
     table: pd.DataFrame
     base_ratio: float
     base_npv: float
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The one-way table (every result object has a ``summary``)."""
-        return self.table
 
     def __repr__(self) -> str:
         return (f"OneWay({len(self.table)} parameters; base SROI ratio {self.base_ratio:.4g}, "
                 f"NPV {self.base_npv:,.0f})")
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
     def plot_tornado(self, *, ax: Any = None, top: int = 15) -> Any:
         """The tornado chart (:func:`sroi.plots.plot_tornado`)."""
@@ -72,23 +65,16 @@ class OneWay:
 
 
 @dataclass(frozen=True)
-class SwitchingValues:
+class SwitchingValues(TableResult):
     """Per parameter, the value at which the target is reached, others held at base."""
 
     table: pd.DataFrame
     target: str  # "SROI ratio 1" or "NPV 0"
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The table: base, switching value, relative change, method and note per parameter."""
-        return self.table
 
     def __repr__(self) -> str:
         found = int(self.table["switching_value"].notna().sum())
         return f"SwitchingValues(to {self.target}: {found} of {len(self.table)} parameters can reach it)"
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
     def plot(self, *, ax: Any = None) -> Any:
         """Relative change needed per parameter (:func:`sroi.plots.plot_switching_values`)."""

@@ -8,7 +8,6 @@ confidence intervals. sample -> evaluate -> analyze stay separate steps.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from ..engine import Model, as_model
 from ..engine.compiled import outputs
 from ..errors import ScenarioError
 from ..model import Scheme
-from ..results import provenance
+from ..results import TableResult, provenance
 from .psa import design_columns, marginals
 from .sampling import as_generator
 
@@ -47,7 +46,7 @@ def saltelli_design(d: int, n: int, *, seed: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class SobolResult:
+class SobolResult(TableResult):
     """Indices per uncertain parameter: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (95% by
     default), sorted by total index."""
 
@@ -58,17 +57,10 @@ class SobolResult:
     seed: int | None
     provenance: dict = field(default_factory=dict)
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The indices table (every result object has a ``summary``)."""
-        return self.table
 
     def __repr__(self) -> str:
         return (f"SobolResult({len(self.table)} parameters, N = {self.n:,}, {self.evaluations:,} evaluations of "
                 f"the {self.output}, seed {self.seed})")
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
     def plot(self, *, ax: Any = None, top: int = 15) -> Any:
         """First-order and total indices (:func:`sroi.plots.plot_sobol`)."""

@@ -18,7 +18,7 @@ from ..engine import Model
 from ..model import Scheme
 from ..results import Result, run
 from .oneway import OneWay, SwitchingValues, one_way, switching_values
-from .psa import PSAResult, psa
+from .psa import PSAResult, design_columns, psa
 from .scenarios import ranges_as_distributions, run_scenarios
 
 __all__ = ["Analyses", "analyse", "comparison", "REPORT_SPREAD"]
@@ -45,10 +45,8 @@ def analyse(scheme: Scheme | Model | Result, *, psa_draws: int = 2000, seed: int
     result = scheme if isinstance(scheme, Result) else run(scheme)
     model = result.model
     scenarios = run_scenarios(model)[0] if result.scheme.scenarios else None
-    uncertain = any(r.parameter.distribution is not None and r.parameter.distribution.kind != "fixed"
-                    for r in model.refs)
     return Analyses(result, one_way(model, spread=REPORT_SPREAD), switching_values(model), scenarios,
-                    psa(model, psa_draws, seed=seed) if psa_draws and uncertain else None)
+                    psa(model, psa_draws, seed=seed) if psa_draws and design_columns(model) else None)
 
 
 def comparison(schemes: Iterable[Scheme | str | Path], *, psa_draws: int = 0, seed: int | None = None,
