@@ -24,7 +24,7 @@ from .results import Result, TableResult
 if TYPE_CHECKING:
     from .sensitivity.psa import PSAResult
 
-__all__ = ["compare", "Comparison", "perspective"]
+__all__ = ["compare", "Comparison", "perspective", "RANK_BY", "NO_INTERVAL"]
 
 
 def perspective(scheme: Scheme) -> str:
@@ -46,7 +46,8 @@ class Comparison(TableResult):
     table: pd.DataFrame
     price_base: str  # the NPVs' common price base (``npv_rebased``)
     common: dict[str, str]  # the most common currency, discounting, horizon and perspective
-
+    rank_by: str = "sroi_ratio"
+    interval: float = 0.95
 
     def __repr__(self) -> str:
         flagged = int((self.table["comparability"] != "").sum())
@@ -59,9 +60,24 @@ class Comparison(TableResult):
 
         return plot_comparison(self.table, ax=ax)
 
+    def plot_forest(self, *, ax: Any = None) -> Any:
+        """Each scheme's headline ratio with its PSA interval and P(ratio > 1) (a forest
+        plot; :func:`sroi.plots.plot_forest`)."""
+        from .plots import plot_forest
+
+        return plot_forest(self.table, ax=ax, interval=self.interval)
+
+
+#: Statistics a league table may be ranked on.
+RANK_BY = ("sroi_ratio", "ratio_mean", "ratio_median", "ratio_low", "p_ratio_exceeds_1", "npv_rebased")
+
+#: Written where an interval would stand for a scheme with no uncertain parameter.
+NO_INTERVAL = "no interval: no parameter is uncertain"
+
 
 def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None = None,
-            price_base: str | int | None = None, interval: float = 0.95) -> Comparison:
+            price_base: str | int | None = None, interval: float = 0.95,
+            rank_by: str = "sroi_ratio") -> Comparison:
     """A league table of computed results, sorted by SROI ratio; it computes nothing
     (:func:`sroi.sensitivity.comparison` runs files and their PSAs, then calls this).
 
@@ -69,10 +85,18 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
     (and ``npv_rebased`` in ``price_base`` prices where the deflator allows), payback,
     cashable share, ``per_pound:<holder>`` (value per pound invested received by each
     budget holder), and, with ``psa`` (one result or None per scheme), the probability
-    that the ratio exceeds 1 and its central ``interval``. ``comparability`` lists how
-    each scheme differs from the most common setting (or from ``price_base``); an empty
-    cell means fully comparable.
+    that the ratio exceeds 1, the ratio's mean and median and its central ``interval``
+    (``ratio_low``, ``ratio_high``); a None entry is a scheme with nothing uncertain, and
+    its ``uncertainty`` cell says so instead of showing a certainty it does not have.
+    ``comparability`` lists how each scheme differs from the most common setting (or
+    from ``price_base``); an empty cell means fully comparable. Rows are ranked on
+    ``rank_by`` (one of :data:`RANK_BY`), largest first; schemes without that statistic
+    come last.
     """
+    if rank_by not in RANK_BY:
+        raise ValueError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
+    if rank_by.startswith(("ratio_", "p_")) and psa is None:
+        raise ValueError(f"ranking on {rank_by} needs a PSA of each scheme")
     results = list(results)
     if not results:
         raise ValueError("compare needs at least one scheme")
@@ -116,14 +140,17 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
             p = psa[len(rows)]
             if p is not None and p.names:
                 lo, hi = np.quantile(p.ratio, [(1 - interval) / 2, 1 - (1 - interval) / 2])
-                row.update(p_ratio_exceeds_1=p.prob_ratio_exceeds(1.0), ratio_low=lo, ratio_high=hi)
+                row.update(p_ratio_exceeds_1=p.prob_ratio_exceeds(1.0), ratio_mean=float(np.mean(p.ratio)),
+                           ratio_median=float(np.median(p.ratio)), ratio_low=lo, ratio_high=hi,
+                           uncertainty=f"{len(p.names)} uncertain parameters, {p.n:,} draws")
             else:
-                flags.append("no uncertain parameters" if p is not None else "no PSA")
-                row.update(p_ratio_exceeds_1=math.nan, ratio_low=math.nan, ratio_high=math.nan)
+                row.update(p_ratio_exceeds_1=math.nan, ratio_mean=math.nan, ratio_median=math.nan,
+                           ratio_low=math.nan, ratio_high=math.nan, uncertainty=NO_INTERVAL)
         row["comparability"] = "; ".join(flags)
         rows.append(row)
     df = pd.DataFrame(rows).set_index("scheme")
     per_pound = sorted(c for c in df.columns if c.startswith("per_pound:"))
     lead = [c for c in df.columns if not c.startswith("per_pound:") and c != "comparability"]
-    df = df[lead + per_pound + ["comparability"]].sort_values("sroi_ratio", ascending=False, kind="stable")
-    return Comparison(df, str(target), {k: str(v) for k, v in common.items()})
+    df = df[lead + per_pound + ["comparability"]].sort_values(rank_by, ascending=False, kind="stable",
+                                                              na_position="last")
+    return Comparison(df, str(target), {k: str(v) for k, v in common.items()}, rank_by, interval)

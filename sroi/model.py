@@ -26,6 +26,9 @@ __all__ = [
     "Source",
     "BudgetHolder",
     "NamedScenario",
+    "Correlation",
+    "Reproduction",
+    "ReproductionFigure",
     "Scheme",
     "ParameterRef",
     "BUDGET_HOLDERS",
@@ -109,6 +112,11 @@ class Parameter:
     source: str | None = None
     assumption: str | None = None
     note: str | None = None
+    grade: int | None = None  # evidence grade of this number, overriding its outcome's or input's
+    #: How the distribution (and any low/high) came about when the file did not give it:
+    #: ``"graded range"`` (the file's range, shaped by the graded default), ``"graded
+    #: width"`` (range and distribution from the evidence grade). None: as written.
+    derived: str | None = None
 
     @property
     def is_plain(self) -> bool:
@@ -120,6 +128,7 @@ class Parameter:
             and self.source is None
             and self.assumption is None
             and self.note is None
+            and self.grade is None
         )
 
 
@@ -166,9 +175,14 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Evidence:
+    """What an outcome's effect rests on. ``confidence`` (high, medium, low) grades the
+    optimism-bias reduction by confidence; ``grade`` is the evidence grade of the effect
+    (see ``data/uncertainty/grades.toml``), which sets the width of graded defaults."""
+
     source: str | None = None
     confidence: str | None = None
     note: str | None = None
+    grade: int | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +233,7 @@ class Input:
     kind: InputKind = "cash"
     source: str | None = None
     note: str | None = None
+    grade: int | None = None  # evidence grade of the cost figures (graded defaults)
 
     def parts(self) -> tuple[tuple[str, Parameter], ...]:
         if self.amount is not None:
@@ -254,6 +269,43 @@ class NamedScenario:
     overrides: tuple[tuple[str, float], ...]
     description: str | None = None
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A rank (Spearman) correlation between two uncertain parameters, applied through a
+    Gaussian copula."""
+
+    parameters: tuple[str, str]
+    rho: float
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ReproductionFigure:
+    """One published figure a reproduction must recover: ``metric`` names what sroi
+    computes (``sroi_ratio``, ``outcome.<id>``, ``holder.<id>``, sums with ``+``)."""
+
+    metric: str
+    published: float
+    source: str
+    tolerance: float | None = None  # relative; None: the file's default
+    abs_tolerance: float | None = None
+    scenario: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """How a scheme file reproduces a publication: its grade (``rebuilt``, ``partial`` or
+    ``arithmetic``), the publication, the default tolerance and why, and the figures."""
+
+    grade: Literal["rebuilt", "partial", "arithmetic"]
+    publication: str
+    tolerance: float
+    tolerance_note: str
+    figures: tuple[ReproductionFigure, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +347,11 @@ class Scheme:
     gaps: tuple[str, ...] = ()
     proxy_tables: tuple[str, ...] = ()
     scenarios: tuple[NamedScenario, ...] = ()
+    #: ``"declared"``: only the distributions the file gives; ``"graded"``: every other
+    #: uncertain number gets one from its evidence grade (:mod:`sroi.uncertainty`).
+    uncertainty: Literal["declared", "graded"] = "declared"
+    correlations: tuple[Correlation, ...] = ()
+    reproduction: Reproduction | None = None
     path: str = field(default="<scheme>", compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False)
 

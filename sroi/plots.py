@@ -256,14 +256,45 @@ def plot_comparison(table: pd.DataFrame, *, ax=None) -> "Axes":
         left += vals
     if {"ratio_low", "ratio_high"} <= set(table.columns):
         lo, hi = table["ratio_low"].to_numpy(float), table["ratio_high"].to_numpy(float)
-        mid = table["sroi_ratio"].to_numpy(float)
         ok = np.isfinite(lo) & np.isfinite(hi)
-        ax.errorbar(mid[ok], np.arange(len(table))[ok], xerr=[mid[ok] - lo[ok], hi[ok] - mid[ok]], fmt="none",
-                    ecolor="black", capsize=3, label="95% interval")
+        ax.hlines(np.arange(len(table))[ok], lo[ok], hi[ok], color="black", lw=1.2, label="95% interval of the ratio")
     ax.set_yticks(range(len(table)), list(table.index), fontsize=8)
     ax.invert_yaxis()
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xlabel("value per pound invested, by who receives it")
     ax.legend(fontsize=7, loc="lower right", ncol=2)
     ax.set_title("Saving per pound across schemes", fontsize=10)
+    return ax
+
+
+def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axes":
+    """A forest plot of a comparison: each scheme's headline ratio (dot) and the central
+    ``interval`` of its PSA (line), with P(ratio > 1) written at the right. A scheme with
+    no uncertain parameter gets its dot and the words "no interval", never a zero-width
+    line that would read as certainty."""
+    ax = _ax(ax)
+    y = np.arange(len(table))
+    mid = table["sroi_ratio"].to_numpy(float)
+    has = "ratio_low" in table.columns
+    lo = table["ratio_low"].to_numpy(float) if has else np.full(len(table), np.nan)
+    hi = table["ratio_high"].to_numpy(float) if has else np.full(len(table), np.nan)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    ax.hlines(y[ok], lo[ok], hi[ok], color="#1f4e79", lw=2, label=f"{100 * interval:g}% interval (PSA)")
+    ax.plot(mid, y, "o", color="black", ms=5, label="headline ratio")
+    right = float(np.nanmax(np.r_[hi[ok], mid, 1.0])) * 1.05
+    for k in range(len(table)):
+        if ok[k]:
+            p = table["p_ratio_exceeds_1"].iloc[k]
+            text = f"P(>1) {p:.2f}"
+        else:
+            text = "no interval: nothing uncertain" if has else "no PSA"
+        ax.annotate(text, (1.0, y[k]), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=7)
+    ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[lo[ok], mid]))), right=right)
+    ax.set_yticks(y, list(table.index), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("SROI ratio (value per pound invested)")
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("SROI ratios with their uncertainty", fontsize=10)
     return ax

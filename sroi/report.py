@@ -101,6 +101,35 @@ def _assumptions(result: Result) -> tuple[list[str], list[list[str]], list[bool]
     return ["parameter", "value", "range", "kind", "source or reason"], rows, flags
 
 
+def _how_sure_line(analyses: Analyses) -> str:
+    """Beside the headline: the ratio's 95% interval and P(ratio > 1), or, where nothing
+    is uncertain, a plain statement instead of a certainty the inputs do not carry."""
+    pr = analyses.psa
+    if pr is not None and pr.names:
+        lo, hi = pr.summary.loc["sroi_ratio", ["p2.5", "p97.5"]]
+        how = f" (low-high ranges read as {analyses.ranges_as} distributions)" if analyses.ranges_as else ""
+        return (f"<p><b>How sure:</b> 95% interval of the ratio {_e(ratio_text(lo))} to {_e(ratio_text(hi))}; "
+                f"P(ratio &gt; 1) = {pr.prob_ratio_exceeds(1.0):.2f} <span class='muted'>({pr.n:,} draws of "
+                f"{len(pr.names)} uncertain parameters{_e(how)}, seed {_e(pr.seed)})</span></p>")
+    if analyses.psa_requested:
+        return ("<p><b>How sure:</b> no interval can be given: no parameter of this scheme is uncertain (none has a "
+                "distribution), so a probability here would be false certainty. Give parameters distributions, add "
+                "<code>uncertainty = \"graded\"</code>, or run the report with <code>--ranges pert</code>.</p>")
+    return "<p><b>How sure:</b> no probabilistic analysis was run for this report (<code>--psa 0</code>).</p>"
+
+
+def _assumption_line(result: Result) -> str:
+    a = result.assumptions
+    if not a["numbers"] and not a["inputs"]:
+        return ""
+    cls = " class='warn'" if a["flagged"] else " class='muted'"
+    gate = (f" That is above the {100 * a['threshold']:.0f}% threshold: read the ratio as resting on assumptions "
+            "more than on evidence." if a["flagged"] else "")
+    return (f"<p{cls}>{100 * a['share_of_value']:.0f}% of the present value rests on numbers marked as assumptions "
+            f"({len(a['numbers'])} numbers in {len(a['outcomes'])} outcomes); {100 * a['share_of_investment']:.0f}% "
+            f"of the investment.{gate}</p>")
+
+
 def report_html(analyses: Analyses) -> str:
     """The report as an HTML string (see the module docstring), laid out from analyses
     already computed (:func:`sroi.sensitivity.analyse`)."""
@@ -121,6 +150,11 @@ def report_html(analyses: Analyses) -> str:
     parts.append(f"<p><span class='big{'' if good else ' bad'}'>{_e(ratio_text(result.sroi_ratio))} : 1</span> "
                  f"<span class='muted'>present value of outcomes per pound of inputs</span></p>")
     parts.append(_table(["", ""], _headline(result), [False, True]))
+    parts.append(_how_sure_line(analyses))
+    parts.append(_assumption_line(result))
+    if s.gaps:
+        parts.append(f"<p class='muted'>Not valued or not evidenced: {len(s.gaps)} gap"
+                     f"{'s' if len(s.gaps) != 1 else ''} listed under <i>Evidence gaps left open</i> below.</p>")
 
     # impact map and inputs
     parts.append("<h2>The impact map</h2>")
@@ -179,12 +213,16 @@ def report_html(analyses: Analyses) -> str:
                      f"<b>{_e(money(pr.evpi(1.0), cur))}</b>.</p>")
         parts.append(f"<div class='grid'>{_chart(plots.plot_psa_distribution, pr)}"
                      f"{_chart(plots.plot_probability_curve, pr)}</div>")
-    elif any(r.parameter.distribution is not None for r in result.model.refs):
+    elif not analyses.psa_requested:
         parts.append("<p>No probabilistic analysis was run for this report. The tornado and switching values "
                      "above show the sensitivity.</p>")
     else:
-        parts.append("<p>No parameter of this scheme has a probability distribution, so no probabilistic "
-                     "analysis was run. The tornado and switching values above show the sensitivity.</p>")
+        parts.append("<p>No interval and no probability: no parameter of this scheme is uncertain (none has a "
+                     "distribution), and a probability computed from certain inputs would be 0% or 100%, a "
+                     "certainty the evidence does not carry. The tornado and switching values above show how far "
+                     "the ratio moves. To see a spread, give parameters distributions, add "
+                     "<code>uncertainty = \"graded\"</code> to the scheme, or run the report with "
+                     "<code>--ranges pert</code>.</p>")
 
     # assumptions, sources, gaps, checks
     parts.append("<h2>Every number and where it comes from</h2>")

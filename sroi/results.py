@@ -300,6 +300,15 @@ class Result:
         return check(self.scheme, present_values={o.id: float(v) for o, v in zip(self.scheme.outcomes,
                                                                                   self.pv_by_outcome)})
 
+    @cached_property
+    def assumptions(self) -> dict[str, Any]:
+        """How much of the present value rests on numbers marked as assumptions
+        (:func:`sroi.uncertainty.assumption_share`); ``flagged`` when above
+        :data:`sroi.uncertainty.ASSUMPTION_THRESHOLD`."""
+        from .uncertainty import assumption_share
+
+        return assumption_share(self)
+
     @property
     def by_value_type(self) -> pd.Series:
         """Present value by value type (all four types, zeros kept)."""
@@ -379,6 +388,7 @@ class Result:
             "by_stakeholder": {k: num(v) for k, v in self.by_stakeholder["present_value"].items()},
             "by_year": [{"year": int(y), "pv_value": num(r["pv_value"]), "pv_inputs": num(r["pv_inputs"])}
                         for y, r in self.by_year.iterrows()],
+            "assumptions": self.assumptions,
             "gaps": list(s.gaps),
             "proxy_table_notes": list(s.notices),
             "warnings": [{"code": w.code, "field": w.field, "message": w.message} for w in self.warnings],

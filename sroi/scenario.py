@@ -36,6 +36,9 @@ from .model import (
     Quantity,
     Scheme,
     Source,
+    Correlation,
+    Reproduction,
+    ReproductionFigure,
 )
 from .prices import Deflator, PriceYear, price_factors
 
@@ -50,9 +53,10 @@ _INF = math.inf
 LARGEST = 1e15
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
-            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios")
+            "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios",
+            "uncertainty", "correlations", "reproduction")
 TOP_REQUIRED = ("name", "price_base", "horizon", "discounting", "inputs", "outcomes")
-PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note")
+PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note", "grade")
 DIST_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
     # kind: (required own keys, optional own keys, needs low and high)
     "fixed": ((), (), False),
@@ -70,15 +74,22 @@ COHORT_KEYS = ("participants", "source")
 SOURCE_KEYS = ("id", "citation", "url", "note")
 HOLDER_KEYS = ("id", "name")
 INPUT_KEYS = ("id", "description", "funder", "amount", "quantity", "unit_cost", "unit", "basis", "kind",
-              "year", "years", "price_year", "source", "note")
+              "year", "years", "price_year", "source", "note", "grade")
 OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy", "start_year", "duration",
                 "drop_off", "deadweight", "displacement", "attribution", "beneficiary", "value_type",
                 "disbenefit", "evidence", "note")
 OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
                     "value_type")
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
-PROXY_REF_KEYS = ("id", "low", "high", "distribution", "assumption", "note")
-EVIDENCE_KEYS = ("source", "confidence", "note")
+PROXY_REF_KEYS = ("id", "low", "high", "distribution", "assumption", "note", "grade")
+EVIDENCE_KEYS = ("source", "confidence", "note", "grade")
+CORRELATION_KEYS = ("parameters", "rho", "source")
+REPRODUCTION_KEYS = ("grade", "publication", "tolerance", "tolerance_note", "figures", "note")
+FIGURE_KEYS = ("metric", "published", "source", "tolerance", "abs_tolerance", "scenario", "note")
+REPRODUCTION_GRADES = ("rebuilt", "partial", "arithmetic")
+#: What a reproduction figure may name: headline figures, or a part of the result by id.
+HEADLINE_METRICS = ("sroi_ratio", "net_sroi_ratio", "npv", "present_value", "investment")
+PART_METRICS = ("outcome", "input", "holder", "stakeholder", "year")
 SCENARIO_KEYS = ("name", "description", "source", "set")
 
 
@@ -313,7 +324,18 @@ class _Reader:
             dist = self.distribution(t["distribution"], f"{path}.distribution", base, low, high, lo, hi)
         return Parameter(base, low, high, dist,
                          self.string(t, "source", path), self.string(t, "assumption", path),
-                         self.string(t, "note", path))
+                         self.string(t, "note", path),
+                         self.grade(t["grade"], f"{path}.grade") if "grade" in t else None)
+
+    def grade(self, value: Any, path: str) -> int:
+        from .uncertainty import grade_table
+
+        grades = grade_table().grades
+        if isinstance(value, bool) or not isinstance(value, int) or value not in grades:
+            raise self.fail(path, "must be an evidence grade, one of "
+                            + ", ".join(f"{g} ({grades[g].label})" for g in sorted(grades))
+                            + f"; got {value!r} (see data/uncertainty/grades.toml)")
+        return value
 
     def distribution(self, value: Any, path: str, base: float, low: float | None, high: float | None,
                      lo: float, hi: float) -> Distribution:
@@ -402,11 +424,99 @@ class _Reader:
             path=self.file,
             notices=tuple(str(c) for c in self.library().clashes) if self.tables else (),
         )
-        if "scenarios" in top:
-            from dataclasses import replace
+        from dataclasses import replace
 
+        if "scenarios" in top:
             scheme = replace(scheme, scenarios=self.scenarios(top["scenarios"], scheme))
+        uncertainty = self.string(top, "uncertainty", "", choices=("declared", "graded")) or "declared"
+        if uncertainty == "graded":
+            from .uncertainty import apply_grades
+
+            scheme = replace(apply_grades(scheme), uncertainty="graded")
+        if "correlations" in top:
+            scheme = replace(scheme, correlations=self.correlations(top["correlations"], scheme))
+        if "reproduction" in top:
+            scheme = replace(scheme, reproduction=self.reproduction(top["reproduction"], scheme))
         return scheme
+
+    def correlations(self, value: Any, scheme: Scheme) -> tuple[Correlation, ...]:
+        """``[[correlations]]``: pairs of uncertain parameters and a rank correlation; the
+        whole matrix must be a correlation matrix a Gaussian copula can use."""
+        refs = {r.name: r for r in scheme.parameters()}
+        out: list[Correlation] = []
+        seen: dict[frozenset[str], str] = {}
+        for k, t in enumerate(self.array_of_tables(value, "correlations"), 1):
+            here = f"correlations[{k}]"
+            self.table(t, here, CORRELATION_KEYS, ("parameters", "rho"))
+            names = t["parameters"]
+            if (not isinstance(names, list) or len(names) != 2 or not all(isinstance(n, str) for n in names)
+                    or names[0] == names[1]):
+                raise self.fail(f"{here}.parameters", "must be two different parameter names, e.g. "
+                                "[\"better_outcome.deadweight\", \"better_outcome.attribution\"]")
+            for n in names:
+                if n not in refs:
+                    close = difflib.get_close_matches(n, list(refs), n=1)
+                    raise self.fail(f"{here}.parameters", f"'{n}' is not a parameter of this scheme"
+                                    + (f"; did you mean '{close[0]}'?" if close else ""))
+                d = refs[n].parameter.distribution
+                if d is None or d.kind == "fixed":
+                    raise self.fail(f"{here}.parameters", f"'{n}' has no distribution, so it cannot be "
+                                    "correlated; give it one, or add uncertainty = \"graded\"")
+            pair = frozenset(names)
+            if pair in seen:
+                raise self.fail(f"{here}.parameters", f"this pair is already correlated in {seen[pair]}")
+            seen[pair] = here
+            rho = self.number(t["rho"], f"{here}.rho")
+            if not -1 < rho < 1:
+                raise self.fail(f"{here}.rho", f"must be strictly between -1 and 1, got {_fmt(rho)}")
+            out.append(Correlation((names[0], names[1]), rho, self.string(t, "source", here)))
+        if out:
+            from .sensitivity.sampling import correlation_factor
+
+            uncertain = sorted({n for c in out for n in c.parameters})
+            try:
+                correlation_factor(uncertain, {c.parameters: c.rho for c in out})
+            except ValueError:
+                raise self.fail("correlations", "the correlations together are not a valid correlation matrix "
+                                "(not positive definite); lower some of them") from None
+        return tuple(out)
+
+    def reproduction(self, value: Any, scheme: Scheme) -> Reproduction:
+        """``[reproduction]``: how this file reproduces a publication, figure by figure."""
+        here = "reproduction"
+        t = self.table(value, here, REPRODUCTION_KEYS, ("grade", "publication", "tolerance", "tolerance_note",
+                                                         "figures"))
+        grade = self.string(t, "grade", here, required=True, choices=REPRODUCTION_GRADES)
+        publication = self.string(t, "publication", here, required=True)
+        if publication not in {s.id for s in scheme.sources}:
+            raise self.fail(f"{here}.publication", f"'{publication}' is not the id of one of this file's "
+                            "[[sources]]")
+        tol = self.in_range(self.number(t["tolerance"], f"{here}.tolerance"), f"{here}.tolerance", 0, 1,
+                            what="must be a relative tolerance between 0 and 1")
+        names = {sc.name for sc in scheme.scenarios}
+        figures = []
+        for k, f in enumerate(self.array_of_tables(t["figures"], f"{here}.figures", min_items=1), 1):
+            at = f"{here}.figures[{k}]"
+            self.table(f, at, FIGURE_KEYS, ("metric", "published", "source"))
+            metric = self.string(f, "metric", at, required=True)
+            for part in metric.split("+"):
+                problem = metric_problem(part.strip(), scheme)
+                if problem:
+                    raise self.fail(f"{at}.metric", problem)
+            scenario = self.string(f, "scenario", at)
+            if scenario is not None and scenario not in names:
+                raise self.fail(f"{at}.scenario", f"'{scenario}' is not one of this file's [[scenarios]]"
+                                + (f" ({', '.join(sorted(names))})" if names else ""))
+            ftol = (self.in_range(self.number(f["tolerance"], f"{at}.tolerance"), f"{at}.tolerance", 0, 1,
+                                  what="must be a relative tolerance between 0 and 1") if "tolerance" in f else None)
+            atol = (self.in_range(self.number(f["abs_tolerance"], f"{at}.abs_tolerance"), f"{at}.abs_tolerance",
+                                  0, _INF, what="must not be negative") if "abs_tolerance" in f else None)
+            figures.append(ReproductionFigure(metric, self.number(f["published"], f"{at}.published"),
+                                              self.string(f, "source", at, required=True), ftol, atol, scenario,
+                                              self.string(f, "note", at)))
+        return Reproduction(cast(Any, grade), publication, tol,
+                            self.string(t, "tolerance_note", here, required=True), tuple(figures),
+                            self.string(t, "note", here))
 
     def scenarios(self, value: Any, scheme: Scheme) -> tuple[NamedScenario, ...]:
         refs = {r.name: r for r in scheme.parameters()}
@@ -576,7 +686,7 @@ class _Reader:
             years=years, price_year=self.price_year(t, "price_year", path, default=price_base),
             amount=amount, quantity=quantity, unit_cost=unit_cost, unit=self.string(t, "unit", path),
             basis=cast(Any, basis), kind=cast(Any, kind), source=self.string(t, "source", path),
-            note=self.string(t, "note", path),
+            note=self.string(t, "note", path), grade=self.grade(t["grade"], f"{path}.grade") if "grade" in t else None,
         )
 
     def quantity(self, value: Any, path: str, cohort: tuple[Parameter, ...]) -> Quantity:
@@ -657,7 +767,8 @@ class _Reader:
             e = self.table(t["evidence"], f"{path}.evidence", EVIDENCE_KEYS)
             evidence = Evidence(self.string(e, "source", f"{path}.evidence"),
                                 self.string(e, "confidence", f"{path}.evidence", choices=CONFIDENCE_LEVELS),
-                                self.string(e, "note", f"{path}.evidence"))
+                                self.string(e, "note", f"{path}.evidence"),
+                                self.grade(e["grade"], f"{path}.evidence.grade") if "grade" in e else None)
         disbenefit = t.get("disbenefit", False)
         if not isinstance(disbenefit, bool):
             raise self.fail(f"{path}.disbenefit", f"must be true or false, got {_type_name(disbenefit)}")
@@ -681,6 +792,26 @@ class _Reader:
             evidence=evidence,
             note=self.string(t, "note", path),
         )
+
+
+def metric_problem(metric: str, scheme: Scheme) -> str | None:
+    """Why ``metric`` names nothing this scheme computes, or None when it does."""
+    if metric in HEADLINE_METRICS:
+        return None
+    kind, _, key = metric.partition(".")
+    if kind not in PART_METRICS or not key:
+        return (f"'{metric}' is not a figure sroi computes; use one of {', '.join(HEADLINE_METRICS)}, or "
+                + ", ".join(f"{p}.<{'n' if p == 'year' else 'name' if p == 'stakeholder' else 'id'}>"
+                            for p in PART_METRICS) + ", or a sum of them with '+'")
+    known: dict[str, Iterable[str]] = {
+        "outcome": [o.id for o in scheme.outcomes], "input": [i.id for i in scheme.inputs],
+        "holder": {o.beneficiary for o in scheme.outcomes} | {i.funder for i in scheme.inputs},
+        "stakeholder": {o.stakeholder for o in scheme.outcomes},
+        "year": [str(y) for y in range(1, scheme.horizon + 1)],
+    }
+    if key not in known[kind]:
+        return f"'{metric}': no {kind} '{key}' in this scheme (there are: {', '.join(sorted(known[kind]))})"
+    return None
 
 
 # The writing half lives in sroi.writing; re-exported here for one place to import from.

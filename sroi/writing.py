@@ -16,6 +16,10 @@ __all__ = ["to_dict", "dumps", "save"]
 
 
 def _param_out(p: Parameter) -> float | dict[str, Any]:
+    if p.derived is not None:  # write what the file said, not what graded uncertainty filled in
+        from .uncertainty import declared
+
+        p = declared(p)
     if p.is_plain:
         return p.base
     out: dict[str, Any] = {"base": p.base}
@@ -24,7 +28,7 @@ def _param_out(p: Parameter) -> float | dict[str, Any]:
             out[key] = getattr(p, key)
     if p.distribution is not None:
         out["distribution"] = {"type": p.distribution.kind, **dict(p.distribution.params)}
-    for key in ("source", "assumption", "note"):
+    for key in ("source", "assumption", "note", "grade"):
         if getattr(p, key) is not None:
             out[key] = getattr(p, key)
     return out
@@ -73,7 +77,7 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
         "id": i.id, "description": i.description, "funder": i.funder,
         **{name: _param_out(p) for name, p in i.parts()},
         "unit": i.unit, "basis": i.basis, "kind": i.kind, "years": list(i.years),
-        "price_year": i.price_year.to_toml(), "source": i.source, "note": i.note,
+        "price_year": i.price_year.to_toml(), "source": i.source, "note": i.note, "grade": i.grade,
     }) for i in scheme.inputs]
     outcomes = []
     for o in scheme.outcomes:
@@ -88,13 +92,25 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
             "displacement": _param_out(o.displacement), "attribution": _param_out(o.attribution),
             "beneficiary": o.beneficiary, "value_type": o.value_type, "disbenefit": o.disbenefit,
             "evidence": _drop_none({"source": o.evidence.source, "confidence": o.evidence.confidence,
-                                    "note": o.evidence.note}) or None,
+                                    "note": o.evidence.note, "grade": o.evidence.grade}) or None,
             "note": o.note,
         }))
     out["outcomes"] = outcomes
     if scheme.scenarios:
         out["scenarios"] = [_drop_none({"name": sc.name, "description": sc.description, "source": sc.source,
                                         "set": dict(sc.overrides)}) for sc in scheme.scenarios]
+    if scheme.uncertainty != "declared":
+        out["uncertainty"] = scheme.uncertainty
+    if scheme.correlations:
+        out["correlations"] = [_drop_none({"parameters": list(c.parameters), "rho": c.rho, "source": c.source})
+                               for c in scheme.correlations]
+    if scheme.reproduction is not None:
+        r = scheme.reproduction
+        out["reproduction"] = _drop_none({
+            "grade": r.grade, "publication": r.publication, "tolerance": r.tolerance,
+            "tolerance_note": r.tolerance_note, "note": r.note,
+            "figures": [_drop_none({f.name: getattr(fig, f.name) for f in fields(fig)}) for fig in r.figures],
+        })
     return out
 
 

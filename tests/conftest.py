@@ -30,6 +30,22 @@ def minimal(**top) -> dict:
     return base
 
 
+def declared_only(path: str | Path, tmp_path: Path | None = None):
+    """The bundled scheme at ``path`` without its ``uncertainty = "graded"``: only the
+    distributions its file declares (for the bundled seed schemes, none). Returns the
+    scheme, or with ``tmp_path`` the path of a file holding it."""
+    from sroi.scenario import dumps, from_dict, load, to_dict
+
+    data = to_dict(load(path))
+    data.pop("uncertainty", None)
+    scheme = from_dict(data, path=str(path))
+    if tmp_path is None:
+        return scheme
+    out = tmp_path / Path(path).name
+    out.write_text(dumps(scheme), encoding="utf-8")
+    return str(out)
+
+
 @pytest.fixture
 def scheme_dict() -> dict:
     return minimal()

@@ -116,10 +116,10 @@ def test_evpi_keeps_the_draws_it_needs_and_refuses_beyond_a_gibibyte(capsys, mon
     assert main(["sensitivity", lac, "--ranges", "triangular", "--psa", "400", "--seed", "2", "--evpi"]) == 0
     out = capsys.readouterr().out
     assert "EVPI = GBP" in out and "lower_cost_support.success" in out.split("Value of information")[1]
-    monkeypatch.setattr(cli_sensitivity, "EVPI_VALUES_LIMIT", 18 * 1000 - 1)
+    monkeypatch.setattr(cli_sensitivity, "EVPI_VALUES_LIMIT", 23 * 1000 - 1)
     assert main(["sensitivity", lac, "--ranges", "triangular", "--psa", "1000", "--evpi"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err == (f"{lac}: --evpi keeps every sampled value: 1,000 draws x 18 uncertain parameters is "
+    assert out == "" and err == (f"{lac}: --evpi keeps every sampled value: 1,000 draws x 23 uncertain parameters is "
                                  "0 MiB, over the 0 MiB allowed; use fewer draws (partial EVPI settles well before)\n")
 
 
@@ -205,9 +205,12 @@ def test_numbers_that_would_overflow_and_distributions_too_narrow_to_sample(tmp_
     assert not (tmp_path / "r.html").exists()
 
 
-def test_sobol_without_two_uncertain_parameters_is_refused(capsys):
-    assert main(["sensitivity", FNP, "--sobol", "64"]) == 2
+def test_sobol_without_two_uncertain_parameters_is_refused(capsys, tmp_path):
+    from .conftest import declared_only
+
+    fnp = declared_only(FNP, tmp_path)
+    assert main(["sensitivity", fnp, "--sobol", "64"]) == 2
     out, err = capsys.readouterr()
-    assert err == (f"{FNP}: Sobol analysis needs at least two uncertain parameters (parameters with a "
-                   "distribution); this scheme has 0: give distributions, or use --ranges to read low-high ranges "
-                   "as distributions\n")
+    assert err == (f"{fnp}: --sobol needs uncertain parameters, and no parameter in this scheme has a "
+                   "distribution, so any probability or interval would be false certainty; give parameters a "
+                   "distribution, add uncertainty = \"graded\" to the scheme, or use --ranges pert|triangular|uniform\n")

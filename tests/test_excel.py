@@ -699,7 +699,7 @@ def test_a_missing_sheet_is_named(tmp_path):
         import_workbook(path)
     assert str(info.value) == (f"{path}: Parameters: sheet missing; an exported sroi workbook has the sheets About, "
                                "Settings, Inputs, Impact map, Year by year, Discounting, Parameters, Scenarios, "
-                               "Sources, Budget holders, Gaps")
+                               "Correlations, Sources, Budget holders, Gaps, Reproduction")
 
 
 # ---------------------------------------------------------------------------- the command line

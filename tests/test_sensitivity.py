@@ -321,7 +321,9 @@ def test_ranges_as_distributions():
     """Parameters with low < high and no distribution get the one asked for; others keep
     theirs; the base values and the deterministic result are unchanged."""
     from sroi.sensitivity import ranges_as_distributions
-    s = sroi.load(FNP)
+
+    from .conftest import declared_only
+    s = declared_only(FNP)
     t = ranges_as_distributions(s, "pert")
     rate = t.outcomes[0].quantity.rate
     assert rate.distribution.kind == "pert" and (rate.low, rate.base, rate.high) == (0.0, 0.06, 0.06)

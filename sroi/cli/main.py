@@ -39,11 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", required=True, help="HTML file to write")
     rep.add_argument("--psa", type=int, default=2000, metavar="N", help="PSA draws in the report (default 2000; 0 for none)")
     rep.add_argument("--seed", type=int, default=1, help="PSA seed (default 1)")
+    rep.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
+                     help="for the PSA, give parameters with a low-high range but no distribution this one")
     rep.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
 
     cmp_ = sub.add_parser("compare", help="a league table of schemes with comparability checks")
     cmp_.add_argument("files", nargs="+", help="scheme files (TOML)")
-    cmp_.add_argument("--psa", type=int, default=0, metavar="N", help="PSA draws per scheme for P(ratio > 1)")
+    cmp_.add_argument("--psa", type=int, default=2000, metavar="N",
+                      help="PSA draws per scheme for the interval and P(ratio > 1) (default 2000; 0 for none)")
+    cmp_.add_argument("--rank-by", choices=("sroi_ratio", "ratio_mean", "ratio_median", "ratio_low",
+                                            "p_ratio_exceeds_1", "npv_rebased"), default="sroi_ratio",
+                      help="statistic to rank the schemes on, largest first (default: the headline ratio)")
     cmp_.add_argument("--seed", type=int, default=1, help="PSA seed (default 1)")
     cmp_.add_argument("--price-base", help="price year to rebase NPVs to (default: the most common)")
     cmp_.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
@@ -51,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--format", choices=("text", "csv", "json"), default="text")
     cmp_.add_argument("-o", "--output", help="write the table to this file")
     cmp_.add_argument("--chart", help="also write the comparison chart (PNG) to this file")
+    cmp_.add_argument("--forest", help="also write a forest plot of the ratios and their intervals (PNG)")
     cmp_.add_argument("--force", action="store_true", help="overwrite output files if they exist")
 
     chk = sub.add_parser("check", help="model checks: the warnings a careful reviewer would raise")
@@ -80,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
     from . import excel as cli_excel, sensitivity as cli_sensitivity
 
+    cli_sensitivity.add_correlation_option(rep)
+    cli_sensitivity.add_correlation_option(cmp_)
     cli_excel.register(sub)
     cli_sensitivity.register(sub)
     return p
@@ -119,8 +128,20 @@ def _compare(args: argparse.Namespace) -> int:
 
     from ..sensitivity import comparison
 
+    from .sensitivity import parse_correlations
+
+    if args.psa < 0:
+        raise ScenarioError(args.files[0], "--psa", f"must be 0 (no PSA) or a number of draws, got {args.psa}")
+    if args.rank_by.startswith(("ratio_", "p_")) and not args.psa:
+        raise ScenarioError(args.files[0], "--rank-by", f"{args.rank_by} comes from a PSA; drop --psa 0")
+    for path in (args.output, args.chart, args.forest):
+        if path:
+            from ..fileio import refuse_existing
+
+            refuse_existing(path, force=args.force)  # before seconds of PSAs
     league = comparison(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed,
-                        ranges_as=args.ranges)
+                        ranges_as=args.ranges, rank_by=args.rank_by,
+                        correlation=parse_correlations(args.correlation, args.files[0]))
     table = league.table
     if args.format == "csv":
         text = table.to_csv(lineterminator="\n")
@@ -129,19 +150,30 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         from ..display import ratio_text
 
-        cols = ["sroi_ratio", "npv_rebased", "payback_months", "cashable_share"] + (
-            ["p_ratio_exceeds_1"] if "p_ratio_exceeds_1" in table.columns else []) + ["comparability"]
+        psa_cols = ["ratio_low", "ratio_high", "p_ratio_exceeds_1"] if "p_ratio_exceeds_1" in table.columns else []
+        cols = ["sroi_ratio"] + psa_cols + ["npv_rebased", "payback_months", "cashable_share", "comparability"]
         show = table[cols].copy()
+        if psa_cols:
+            def interval(r):
+                if r["ratio_low"] != r["ratio_low"]:
+                    return "none: nothing uncertain"
+                return f"{r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
+
+            show.insert(1, f"{100 * league.interval:g}% interval", table.apply(interval, axis=1))
+            show = show.drop(columns=["ratio_low", "ratio_high"])
         show["sroi_ratio"] = show["sroi_ratio"].map(ratio_text)
         show["npv_rebased"] = show["npv_rebased"].map(lambda v: "-" if v != v else f"{v:,.0f}")
         show["payback_months"] = show["payback_months"].map(lambda v: "never" if v == float("inf") else f"{v:.0f}")
         show["cashable_share"] = show["cashable_share"].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
         if "p_ratio_exceeds_1" in show:
             show["p_ratio_exceeds_1"] = show["p_ratio_exceeds_1"].map(lambda v: "-" if v != v else f"{v:.2f}")
+            show = show.rename(columns={"p_ratio_exceeds_1": "P(ratio > 1)"})
         buf = io.StringIO()
         c = league.common
         buf.write(f"NPVs in {league.price_base} prices; comparability is against the most common setting "
                   f"(discounting {c['discounting']}, horizon {c['horizon']} years, perspective {c['perspective']})\n")
+        if league.rank_by != "sroi_ratio":
+            buf.write(f"ranked by {league.rank_by}, largest first\n")
         buf.write(show.to_string())
         text = buf.getvalue()
     _emit(text, args.output, args.force)
@@ -160,6 +192,19 @@ def _compare(args: argparse.Namespace) -> int:
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
         plt.close(fig)
         atomic_write(args.chart, png.getvalue(), force=args.force)
+    if args.forest:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.4 * len(table)))
+        league.plot_forest(ax=ax)
+        fig.tight_layout()
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
+        plt.close(fig)
+        atomic_write(args.forest, png.getvalue(), force=args.force)
     return 0
 
 
@@ -297,9 +342,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ..scenario import load
             from ..sensitivity import analyse
 
+            from .sensitivity import parse_correlations
+
             scheme = load(args.file)
             refuse_existing(args.output, force=args.force)  # before seconds of analyses
-            write_report(analyse(scheme, psa_draws=args.psa, seed=args.seed), args.output, force=args.force)
+            pairs = parse_correlations(args.correlation, args.file)
+            analyses = analyse(scheme, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges, correlation=pairs)
+            write_report(analyses, args.output, force=args.force)
             print(f"wrote {args.output}")
             return 0
         if args.command == "compare":

@@ -36,11 +36,54 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--evpi", action="store_true", help="with --psa: EVPI and each parameter's partial EVPI")
     p.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
                    help="for --psa and --sobol, give parameters with a low-high range but no distribution this one")
+    add_correlation_option(p)
     p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
     p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
+
+def add_correlation_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--correlation", action="append", default=[], metavar="A,B=RHO",
+                   help="rank correlation of two uncertain parameters for the PSA, e.g. "
+                        "better.deadweight,better.attribution=0.9 (repeatable; adds to the scheme's [[correlations]])")
+
+
+def parse_correlations(values: list[str], file: str) -> dict[tuple[str, str], float]:
+    """``["a,b=0.5", ...]`` as ``{("a", "b"): 0.5}``; a malformed one is a one-line error."""
+    out: dict[tuple[str, str], float] = {}
+    for v in values:
+        names, eq, rho = v.rpartition("=")[0], "=" in v, v.rpartition("=")[2]
+        pair = [n.strip() for n in names.split(",")]
+        try:
+            r = float(rho)
+        except ValueError:
+            r = math.nan
+        if not eq or len(pair) != 2 or not all(pair) or pair[0] == pair[1] or not -1 < r < 1:
+            raise ScenarioError(file, "--correlation", f"'{v}' must be two different parameter names and a rank "
+                                "correlation strictly between -1 and 1, as A,B=RHO (e.g. x.deadweight,"
+                                "x.attribution=0.9)")
+        out[(pair[0], pair[1])] = r
+    return out
+
+
+def check_correlations(model: Any, pairs: dict[tuple[str, str], float], file: str) -> None:
+    """Refuse command-line correlations that name parameters the PSA does not draw."""
+    from ..sensitivity.psa import correlations, design_columns
+    from ..sensitivity.sampling import correlation_factor
+
+    names = [model.refs[k].name for k in design_columns(model)]
+    for a, b in pairs:
+        for n in (a, b):
+            if n not in names:
+                raise ScenarioError(file, "--correlation", f"'{n}' is not an uncertain parameter of this scheme"
+                                    + (f" (uncertain: {', '.join(names)})" if names else " (none is uncertain)"))
+    try:
+        correlation_factor(names, correlations(model, pairs))
+    except ValueError:
+        raise ScenarioError(file, "--correlation", "with the scheme's own correlations these do not form a valid "
+                            "correlation matrix (not positive definite); lower some of them") from None
 
 
 def _fmt(x: Any) -> str:
@@ -90,6 +133,14 @@ def handle(args: argparse.Namespace) -> str:
     scheme = load(args.file)
     model = compile_scheme(scheme)
     drawn = compile_scheme(ranges_as_distributions(scheme, args.ranges)) if args.ranges else model
+    pairs = parse_correlations(args.correlation, args.file)
+    if args.psa or args.sobol:
+        from ..sensitivity.psa import design_columns, require_uncertainty
+
+        require_uncertainty(drawn, design_columns(drawn), "--psa" if args.psa else "--sobol")
+        check_correlations(drawn, pairs, args.file)
+    elif pairs:
+        raise ScenarioError(args.file, "--correlation", "applies to a PSA: add --psa N")
     if not any((args.tornado, args.switching, args.scenarios, args.psa, args.sobol)):
         args.tornado = args.switching = args.scenarios = True
     text = [f"{scheme.name}: sensitivity analysis"]
@@ -124,7 +175,7 @@ def handle(args: argparse.Namespace) -> str:
                                     f"over the {EVPI_VALUES_LIMIT * 8 // 2**20:,} MiB allowed; use fewer draws "
                                     "(partial EVPI settles well before)")
             keep = True
-        r = psa(drawn, args.psa, seed=args.seed, method=args.method, keep_design=keep)
+        r = psa(drawn, args.psa, seed=args.seed, method=args.method, keep_design=keep, correlation=pairs)
         s = r.summary
         p = r.prob_ratio_exceeds(args.threshold)
         text += ["", f"Probabilistic sensitivity: {r.n:,} draws ({r.method}, seed {r.seed}), "
@@ -149,6 +200,8 @@ def handle(args: argparse.Namespace) -> str:
         seed = args.seed if args.seed is not None else data.get("seed")
         so = sobol(drawn, args.sobol, seed=seed)
         text += ["", f"Sobol indices of the SROI ratio ({so.evaluations:,} evaluations, seed {so.seed})"]
+        if scheme.correlations or pairs:
+            text += ["  (Sobol indices assume independent parameters: the correlations are not applied here)"]
         text += _table(so.table, ["S1", "S1_conf", "ST", "ST_conf"])
         data["sobol"] = {"n": so.n, "evaluations": so.evaluations, "seed": so.seed, "rows": _records(so.table)}
     if args.format == "json":

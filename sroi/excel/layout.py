@@ -24,8 +24,27 @@ MARKER = f"sroi impact map, layout {LAYOUT_VERSION}"
 ABOUT, SETTINGS, INPUTS, MAP, YEARS, RESULTS = "About", "Settings", "Inputs", "Impact map", "Year by year", "Results"
 DISCOUNTING, WORKINGS, PARAMETERS, SCENARIOS, SOURCES, HOLDERS, GAPS, DEFLATOR = (
     "Discounting", "Workings", "Parameters", "Scenarios", "Sources", "Budget holders", "Gaps", "Deflator")
-SHEETS = (ABOUT, SETTINGS, INPUTS, MAP, YEARS, RESULTS, DISCOUNTING, WORKINGS, PARAMETERS, SCENARIOS, SOURCES,
-          HOLDERS, GAPS, DEFLATOR)
+CORRELATIONS, REPRODUCTION = "Correlations", "Reproduction"
+SHEETS = (ABOUT, SETTINGS, INPUTS, MAP, YEARS, RESULTS, DISCOUNTING, WORKINGS, PARAMETERS, SCENARIOS, CORRELATIONS,
+          SOURCES, HOLDERS, GAPS, REPRODUCTION, DEFLATOR)
+CORRELATION_COLUMNS = (("a", "Parameter A", "a name from 'Parameters' column A", 34, None, "input"),
+                       ("b", "Parameter B", "another uncertain parameter", 34, None, "input"),
+                       ("rho", "Rank correlation", "strictly between -1 and 1", 14, "0.00", "input"),
+                       ("source", "Source", "optional", 50, None, "input"))
+#: 'Reproduction': settings rows (key, label, help), then the figures table below them.
+REPRODUCTION_ROWS = (("grade", "Grade", "rebuilt | partial | arithmetic"),
+                     ("publication", "Publication", "a source id from 'Sources'"),
+                     ("tolerance", "Default tolerance", "relative, e.g. 0.005"),
+                     ("tolerance_note", "Why this tolerance", "text"),
+                     ("note", "Note", "optional"))
+REPRODUCTION_FIGURES_HEADER = 11  # header row of the figures table; figures from the row below
+FIGURE_COLUMNS = (("metric", "Metric", "sroi_ratio, outcome.<id>, holder.<id>, ... ('+' sums)", 34, None, "input"),
+                  ("published", "Published", "the figure as printed", 14, "#,##0.####", "input"),
+                  ("source", "Source", "table or page", 40, None, "input"),
+                  ("tolerance", "Tolerance", "relative (optional)", 11, None, "input"),
+                  ("abs_tolerance", "Absolute tolerance", "optional", 11, None, "input"),
+                  ("scenario", "Scenario", "optional: a name from 'Scenarios'", 24, None, "input"),
+                  ("note", "Note", "optional", 40, None, "input"))
 SCENARIO_COLUMNS = (("name", "Scenario", "a new name starts a scenario", 28, None, "input"),
                     ("description", "Description", "optional", 50, None, "input"),
                     ("source", "Source", "optional", 40, None, "input"),
@@ -58,6 +77,7 @@ SETTINGS_ROWS = (
     ("discounting_source", "Discounting source", "text (optional)"),
     ("cohort_source", "Cohort source", "text (optional)"),
     ("proxy_tables", "Local proxy tables", "one CSV file per line, relative to the workbook (optional)"),
+    ("uncertainty", "Uncertainty", "declared (only the distributions given) | graded (evidence-graded defaults)"),
 )
 SETTINGS_FIRST = 4
 
@@ -90,6 +110,7 @@ OUTCOME_COLUMNS = (
     ("evidence_source", "Evidence: source", "optional", 20, None, I),
     ("evidence_confidence", "Evidence: confidence", "high | medium | low", 12, None, I),
     ("evidence_note", "Evidence: note", "optional", 30, None, I),
+    ("evidence_grade", "Evidence: grade", "1 (strongest) to 6", 9, WHOLE, I),
     ("note", "Note", "optional", 30, None, I),
     ("rebase", "Rebase factor", "x to price base", 12, FACTOR, F),
     ("impact", "Impact per unit, year 1", "proxy x rebase x (1-dw) x (1-disp) x (1-attr); signed", 16, MONEY, F),
@@ -111,6 +132,7 @@ INPUT_COLUMNS = (
     ("price_year", "Price year", "2019 or '2019-20'", 10, WHOLE, I),
     ("source", "Source", "optional", 30, None, I),
     ("note", "Note", "optional", 30, None, I),
+    ("grade", "Evidence grade", "1 (strongest) to 6", 9, WHOLE, I),
     ("rebase", "Rebase factor", "x to price base", 12, FACTOR, F),
     ("annual", "Amount in a year of spending", "at the price base, before per-participant", 16, MONEY, F),
     ("total", "Undiscounted inputs", "all years", 16, MONEY, F),
@@ -120,9 +142,9 @@ PARAMETER_COLUMNS = (
     ("name", "Parameter", 30), ("field", "Scheme field", 30), ("cell", "Base value cell", 18),
     ("base", "Base value (live)", 14), ("low", "Low", 11), ("high", "High", 11),
     ("distribution", "Distribution", 13), ("sd", "sd", 9), ("lambda", "lambda (pert)", 9),
-    ("source", "Source", 40), ("assumption", "Assumption", 30), ("note", "Note", 30),
+    ("source", "Source", 40), ("assumption", "Assumption", 30), ("note", "Note", 30), ("grade", "Grade", 8),
 )
-PARAMETER_META = ("low", "high", "distribution", "sd", "lambda", "source", "assumption", "note")
+PARAMETER_META = ("low", "high", "distribution", "sd", "lambda", "source", "assumption", "note", "grade")
 FIRST_ROW = 5  # first data row of the table sheets (row 3: headers, row 4: units)
 DEFLATOR_FIRST = 8
 DISCOUNT_BAND_FIRST, CUSTOM_HEADER = 6, 13

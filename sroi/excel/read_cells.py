@@ -20,12 +20,13 @@ from typing import Any, Iterable
 
 from ..errors import PriceYearError, ScenarioError
 from .layout import (
-    ABOUT, DISCOUNTING, GAPS, HOLDERS, INPUTS, MAP, PARAMETERS, SCENARIOS, SETTINGS, SOURCES, YEARS,
+    CORRELATIONS, REPRODUCTION, ABOUT, DISCOUNTING, GAPS, HOLDERS, INPUTS, MAP, PARAMETERS, SCENARIOS, SETTINGS, SOURCES, YEARS,
 )
 from ..prices import PriceYear
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-EXPORT_SHEETS = (ABOUT, SETTINGS, INPUTS, MAP, YEARS, DISCOUNTING, PARAMETERS, SCENARIOS, SOURCES, HOLDERS, GAPS)
+EXPORT_SHEETS = (ABOUT, SETTINGS, INPUTS, MAP, YEARS, DISCOUNTING, PARAMETERS, SCENARIOS, CORRELATIONS, SOURCES,
+                 HOLDERS, GAPS, REPRODUCTION)
 
 RATE_TEXT = "a rate between 0 and 1 (or a percentage)"
 EXPECTED = {"rate": RATE_TEXT, "money": "an amount of money (a number)", "number": "a number",

@@ -19,6 +19,7 @@ from ..discounting import GREEN_BOOK_BANDS
 from .read_errors import validate
 from .layout import (
     ABOUT, DISCOUNT_BAND_FIRST, DISCOUNTING, FIRST_ROW, GAPS, HOLDERS, INPUT_COLUMNS, INPUTS, MAP, OUTCOME_COLUMNS,
+    CORRELATION_COLUMNS, CORRELATIONS, FIGURE_COLUMNS, REPRODUCTION, REPRODUCTION_FIGURES_HEADER, REPRODUCTION_ROWS,
     PARAMETER_META, PARAMETERS, SCENARIOS, SETTINGS, SETTINGS_ROWS, SOURCES, STRUCTURE_LABELS, YEARS, Layout,
 )
 from .read_cells import EXPORT_SHEETS, Book, Reader, blank, present, shown
@@ -104,6 +105,8 @@ class ExportedReader(Reader):
                 dist[key] = self.c.number(PARAMETERS, cell, f"{label} {key}", "number", value=raw)
             elif key == "distribution":
                 dist["type"] = self.c.text(PARAMETERS, cell, f"{label} distribution")
+            elif key == "grade":
+                out[key] = self.c.whole(PARAMETERS, cell, f"{label} grade")
             else:
                 out[key] = self.c.text(PARAMETERS, cell, f"{label} {key}")
         if dist:
@@ -136,6 +139,9 @@ class ExportedReader(Reader):
                                                       "fixed by the export: change it in the scheme file and export "
                                                       "again")
         data["horizon"] = horizon
+        uncertainty = setting_text("uncertainty", "uncertainty")
+        if uncertainty is not None:
+            data["uncertainty"] = uncertainty
         tables = setting_text("proxy_tables", "proxy_tables")
         if tables:
             data["proxy_tables"] = [t.strip() for t in tables.splitlines() if t.strip()]
@@ -167,6 +173,10 @@ class ExportedReader(Reader):
         data["budget_holders"] = self.records(HOLDERS, ("id", "name"), "budget holder", "budget_holders")
         data["gaps"] = self.gaps()
         data["scenarios"] = self.scenarios()
+        data["correlations"] = self.correlations()
+        reproduction = self.reproduction()
+        if reproduction:
+            data["reproduction"] = reproduction
         data["inputs"] = [self.input(L, j) for j in range(L.inputs)]
         self.no_extra_rows(INPUTS, INPUT_COLUMNS, L.inputs, "input")
         data["outcomes"] = [self.outcome(L, i) for i in range(L.outcomes)]
@@ -175,7 +185,7 @@ class ExportedReader(Reader):
             if any(not blank(v) for v, _ in values.values()):
                 raise self.fail(PARAMETERS, f"C{r}", f"'{key}' is not a parameter cell of this workbook "
                                                      "(it holds no number the scheme uses)")
-        for key in ("sources", "budget_holders", "gaps", "scenarios"):
+        for key in ("sources", "budget_holders", "gaps", "scenarios", "correlations"):
             if not data[key]:
                 del data[key]
         scheme = validate(data, self.book.file, c.where)
@@ -279,6 +289,52 @@ class ExportedReader(Reader):
             c.note(f"{at}.set.{pname}", sh, f"E{r}", f"value of {pname}")
         return out
 
+    def correlations(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        sh, c = CORRELATIONS, self.c
+        for r, _vals in self.table_rows(sh, len(CORRELATION_COLUMNS)):
+            at = f"correlations[{len(out) + 1}]"
+            c.note(at, sh, f"A{r}", "correlation")
+            c.note(f"{at}.parameters", sh, f"A{r}", "correlated parameters")
+            names = [c.text(sh, f"{column}{r}", "parameter", f"{at}.parameters") for column in ("A", "B")]
+            if None in names:
+                raise self.fail(sh, f"{'A' if names[0] is None else 'B'}{r}", "parameter missing; a correlation "
+                                                                               "names two parameters")
+            rho = c.number(sh, f"C{r}", "rank correlation", "number", f"{at}.rho")
+            if rho is None:
+                raise self.fail(sh, f"C{r}", "rank correlation missing")
+            out.append({"parameters": names, "rho": rho,
+                        **present([("source", c.text(sh, f"D{r}", "source", f"{at}.source"))])})
+        return out
+
+    def reproduction(self) -> dict[str, Any]:
+        sh, c = REPRODUCTION, self.c
+        d: dict[str, Any] = {}
+        for k, (key, label, _h) in enumerate(REPRODUCTION_ROWS, 4):
+            ref, path = f"B{k}", f"reproduction.{key}"
+            self.expect_label(sh, f"A{k}", label)
+            v = (c.number(sh, ref, label.lower(), "number", path) if key == "tolerance"
+                 else c.text(sh, ref, label.lower(), path))
+            if v is not None:
+                d[key] = v
+        figures: list[dict[str, Any]] = []
+        for r in range(REPRODUCTION_FIGURES_HEADER + 2, self.book.max_row(sh) + 1):
+            at = f"reproduction.figures[{len(figures) + 1}]"
+            row: dict[str, Any] = {}
+            for n, (key, *_rest) in enumerate(FIGURE_COLUMNS):
+                ref = f"{get_column_letter(n + 1)}{r}"
+                v = (c.number(sh, ref, key.replace("_", " "), "number", f"{at}.{key}")
+                     if key in ("published", "tolerance", "abs_tolerance") else
+                     c.text(sh, ref, key.replace("_", " "), f"{at}.{key}"))
+                if v is not None:
+                    row[key] = v
+            if row:
+                c.note(at, sh, f"A{r}", "published figure")
+                figures.append(row)
+        if figures:
+            d["figures"] = figures
+        return d
+
     def gaps(self) -> list[str]:
         out = []
         for r, _vals in self.table_rows(GAPS, 1):
@@ -316,7 +372,8 @@ class ExportedReader(Reader):
         amounts = ((key, self.param(sh, f"{col(key)}{r}", f"{at}.{key}", key.replace("_", " "), kind))
                    for key, kind in (("amount", "money"), ("quantity", "number"), ("unit_cost", "money")))
         d.update(present([*amounts, ("price_year", c.price_year(sh, f"{col('price_year')}{r}", "price year",
-                                                                f"{at}.price_year"))]))
+                                                                f"{at}.price_year")),
+                          ("grade", c.whole(sh, f"{col('grade')}{r}", "evidence grade", f"{at}.grade"))]))
         fr = L.flag_row(j)
         self.expect_label(YEARS, f"A{fr}", "Spent in this year? (1 = yes)")
         d["years"] = [y for y in range(1, L.horizon + 1)
@@ -357,8 +414,10 @@ class ExportedReader(Reader):
         if start is not None:
             d["start_year"] = start
         d["disbenefit"] = c.flag(sh, f"{col('disbenefit')}{r}", "disbenefit", yes_no=True)
-        evidence = present((key, c.text(sh, f"{col('evidence_' + key)}{r}", f"evidence {key}",
-                                        f"{at}.evidence.{key}")) for key in ("source", "confidence", "note"))
+        evidence = present([*((key, c.text(sh, f"{col('evidence_' + key)}{r}", f"evidence {key}",
+                                           f"{at}.evidence.{key}")) for key in ("source", "confidence", "note")),
+                            ("grade", c.whole(sh, f"{col('evidence_grade')}{r}", "evidence grade",
+                                              f"{at}.evidence.grade"))])
         if evidence:
             d["evidence"] = evidence
         return d

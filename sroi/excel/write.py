@@ -42,6 +42,8 @@ class _Writer(InputSheets, FormulaSheets):
         self.deflator()
         self.parameters()  # last: every parameter cell is known by now
         self.scenarios()
+        self.correlations()
+        self.reproduction()
         self.about()
         self.wb.calculation.fullCalcOnLoad = True
         return self.wb

@@ -12,12 +12,14 @@ from ..discounting import GREEN_BOOK_BANDS
 from .layout import (
     ABOUT, BOLD, CUSTOM_HEADER, DEFLATOR, DEFLATOR_FIRST, DISCOUNT_BAND_FIRST, DISCOUNTING, FIRST_ROW, GAPS, HOLDERS,
     INPUT_COLUMNS, INPUTS, MAP, MARKER, MONEY, NOTE, NUMBER, OUTCOME_COLUMNS, PARAMETER_COLUMNS, PARAMETER_META,
+    CORRELATION_COLUMNS, CORRELATIONS, FIGURE_COLUMNS, REPRODUCTION, REPRODUCTION_FIGURES_HEADER, REPRODUCTION_ROWS,
     PARAMETERS, RATE, RESULTS, SCENARIO_COLUMNS, SCENARIOS, SETTINGS, SETTINGS_ROWS, SOURCES, STRUCTURE_LABELS,
     TITLE, WHOLE, WORKINGS, WRAP, YEARS, F, I, R, col, column_range, q,
 )
 from .write_cells import SheetWriter
 from ..model import BUDGET_HOLDERS, CONFIDENCE_LEVELS, VALUE_TYPES
 from ..prices import load_deflator
+from ..uncertainty import declared
 
 
 class InputSheets(SheetWriter):
@@ -59,6 +61,8 @@ class InputSheets(SheetWriter):
             (WORKINGS, "value of each outcome by intake year (how cohorts add up)"),
             (PARAMETERS, "every parameter: its range, distribution, source and assumption"),
             (SCENARIOS, "named scenarios: sets of parameter values to try instead of the base values"),
+            (CORRELATIONS, "rank correlations between uncertain parameters (probabilistic analysis)"),
+            (REPRODUCTION, "for a reproduction of a publication: its grade, tolerance and published figures"),
             (SOURCES, "bibliography"), (HOLDERS, "budget holders declared by the scheme"),
             (GAPS, "evidence gaps left open"), (DEFLATOR, "GDP deflator used for rebasing"),
         ]
@@ -82,7 +86,7 @@ class InputSheets(SheetWriter):
             "name": s.name, "place": s.place, "description": s.description, "price_base": s.price_base.to_toml(),
             "currency": s.currency, "horizon": s.horizon, "schedule": d.schedule, "convention": d.convention,
             "rate": None, "discounting_source": d.source, "cohort_source": s.cohort_source,
-            "proxy_tables": "\n".join(s.proxy_tables) or None,
+            "proxy_tables": "\n".join(s.proxy_tables) or None, "uncertainty": s.uncertainty,
         }
         for key, label, help_text in SETTINGS_ROWS:
             r = L.setting(key)
@@ -97,6 +101,7 @@ class InputSheets(SheetWriter):
                 self.ws[sh][f"B{r}"].alignment = WRAP
         self.validation(sh, ("green_book", "constant", "custom"), f"B{L.setting('schedule')}")
         self.validation(sh, ("sroi_guide", "green_book"), f"B{L.setting('convention')}")
+        self.validation(sh, ("declared", "graded"), f"B{L.setting('uncertainty')}")
         self.ws[sh].freeze_panes = "B4"
 
     def inputs(self) -> None:
@@ -110,7 +115,7 @@ class InputSheets(SheetWriter):
             at = f"inputs[{j + 1}]"
             row = {"id": inp.id, "description": inp.description, "funder": inp.funder, "kind": inp.kind,
                    "basis": inp.basis, "unit": inp.unit, "price_year": inp.price_year.to_toml(),
-                   "source": inp.source, "note": inp.note}
+                   "source": inp.source, "note": inp.note, "grade": inp.grade}
             for key, _h, _u, _w, fmt, style in INPUT_COLUMNS:
                 if style == I and key in row:
                     self.put(sh, f"{c(key)}{r}", row[key], I, fmt)
@@ -148,7 +153,8 @@ class InputSheets(SheetWriter):
                 "id": o.id, "stakeholder": o.stakeholder, "outcome": o.outcome, "indicator": o.indicator,
                 "quantity_basis": qk, "proxy_ref": pr.ref, "beneficiary": o.beneficiary,
                 "value_type": o.value_type, "disbenefit": o.disbenefit, "evidence_source": o.evidence.source,
-                "evidence_confidence": o.evidence.confidence, "evidence_note": o.evidence.note, "note": o.note,
+                "evidence_confidence": o.evidence.confidence, "evidence_note": o.evidence.note,
+                "evidence_grade": o.evidence.grade, "note": o.note,
                 "start_year": o.start_year,
             }
             for key, value in text.items():
@@ -237,6 +243,31 @@ class InputSheets(SheetWriter):
                 r += 1
         self.ws[sh].freeze_panes = f"B{FIRST_ROW}"
 
+    def correlations(self) -> None:
+        sh = CORRELATIONS
+        self.title(sh, "Correlations", "Rank (Spearman) correlations between uncertain parameters, applied through "
+                                       "a Gaussian copula in a probabilistic analysis (names from 'Parameters').")
+        self.table_header(sh, CORRELATION_COLUMNS)
+        self.table_rows(sh, [(c.parameters[0], c.parameters[1], c.rho, c.source) for c in self.s.correlations], I)
+        self.ws[sh].freeze_panes = f"A{FIRST_ROW}"
+
+    def reproduction(self) -> None:
+        sh, rep = REPRODUCTION, self.s.reproduction
+        self.title(sh, "Reproduction", "How this scheme reproduces a publication: its grade, the tolerance and the "
+                                       "published figures (blank when the scheme is not a reproduction).")
+        values = {} if rep is None else {"grade": rep.grade, "publication": rep.publication,
+                                         "tolerance": rep.tolerance, "tolerance_note": rep.tolerance_note,
+                                         "note": rep.note}
+        for k, (key, label, help_text) in enumerate(REPRODUCTION_ROWS, 4):
+            self.put(sh, f"A{k}", label, font=BOLD)
+            self.put(sh, f"B{k}", values.get(key), I)
+            self.put(sh, f"C{k}", help_text, font=NOTE)
+        self.table_header(sh, FIGURE_COLUMNS, row=REPRODUCTION_FIGURES_HEADER)
+        rows = [] if rep is None else [tuple(getattr(f, key) for key, *_ in FIGURE_COLUMNS) for f in rep.figures]
+        for k, values_ in enumerate(rows, REPRODUCTION_FIGURES_HEADER + 2):
+            for n, v in enumerate(values_):
+                self.put(sh, f"{col(n + 1)}{k}", v, I)
+
     def sources(self) -> None:
         sh = SOURCES
         self.title(sh, "Sources", "The scheme's bibliography. 'source' fields elsewhere start with a source id.")
@@ -298,10 +329,11 @@ class InputSheets(SheetWriter):
             self.put(sh, f"B{r}", field)
             self.put(sh, f"C{r}", f"{sheet}!{ref}", R)
             self.put(sh, f"D{r}", f"={q(sheet)}!{ref}", F, NUMBER)
+            p = declared(p)  # as the file has it: graded defaults are filled again on import
             dist = p.distribution
             meta = {"low": p.low, "high": p.high, "distribution": dist.kind if dist else None,
                     "sd": dist.get("sd") if dist else None, "lambda": dist.get("lambda") if dist else None,
-                    "source": p.source, "assumption": p.assumption, "note": p.note}
+                    "source": p.source, "assumption": p.assumption, "note": p.note, "grade": p.grade}
             for k, key in enumerate(PARAMETER_META, 5):
                 self.put(sh, f"{col(k)}{r}", meta[key], I)
         last = FIRST_ROW + max(len(self.params), 1) - 1

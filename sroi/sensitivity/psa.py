@@ -40,7 +40,7 @@ from ..model import Scheme
 from ..results import provenance
 from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
 
-__all__ = ["psa", "PSAResult", "ValueOfInformation", "design_columns", "evppi_regression"]
+__all__ = ["psa", "PSAResult", "ValueOfInformation", "design_columns", "evppi_regression", "require_uncertainty"]
 
 KEEP_DESIGN_LIMIT = 20_000_000  # values (160 MB); above this the design is not kept by default
 
@@ -71,6 +71,25 @@ def design_columns(model: Model) -> list[int]:
     """Columns of the uncertain parameters: those with a distribution other than fixed."""
     return [k for k, r in enumerate(model.refs)
             if r.parameter.distribution is not None and r.parameter.distribution.kind != "fixed"]
+
+
+def require_uncertainty(model: Model, cols: list[int], what: str) -> None:
+    """Refuse a probabilistic analysis of a model with nothing uncertain: its probability
+    would be 0 or 1 and its interval a point, a certainty the inputs do not carry."""
+    if not cols:
+        from ..uncertainty import no_uncertainty_message
+
+        raise ScenarioError(model.scheme.path, "", no_uncertainty_message(what))
+
+
+def correlations(model: Model, extra: Mapping[tuple[str, str], float] | None) -> dict[tuple[str, str], float]:
+    """The scheme's ``[[correlations]]`` with ``extra`` (from Python or the command line)
+    added; a pair given in both takes ``extra``'s value."""
+    out = {c.parameters: c.rho for c in model.scheme.correlations}
+    for (a, b), rho in (extra or {}).items():
+        out.pop((b, a), None)
+        out[(a, b)] = rho
+    return out
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -300,8 +319,9 @@ def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Genera
         ``n x parameters``) or ``"sobol"`` (scrambled Sobol sequence; best with ``n`` a
         power of two).
     correlation:
-        Pairs of parameter names and correlations of their normal scores (Gaussian
-        copula), e.g. ``{("a.deadweight", "b.deadweight"): 0.5}``.
+        Pairs of parameter names and their rank (Spearman) correlations, applied
+        through a Gaussian copula, e.g. ``{("a.deadweight", "b.deadweight"): 0.5}``;
+        added to the scheme's ``[[correlations]]`` (a pair in both takes this value).
     keep_design:
         Keep the sampled values (needed for partial EVPI). Default: kept unless
         ``n x parameters`` exceeds 20 million values.
@@ -321,8 +341,10 @@ def psa(scheme: Scheme | Model, n: int = 10_000, *, seed: int | np.random.Genera
         raise ValueError(f"n must be at least 1, got {n}")
     model = as_model(scheme)
     cols = design_columns(model)
+    require_uncertainty(model, cols, "a probabilistic analysis")
     names = tuple(model.refs[k].name for k in cols)
     margs = marginals(model, cols)
+    correlation = correlations(model, correlation)
     chol = correlation_factor(names, correlation)
     rng, recorded_seed = as_generator(seed)
     stream = UniformStream(len(cols), n, method=method, rng=rng)

@@ -181,9 +181,11 @@ def marginal(p: Parameter) -> Marginal:
 def correlation_factor(names: Sequence[str], correlation: Mapping[tuple[str, str], float] | None) -> np.ndarray | None:
     """Cholesky factor of the correlation matrix for a Gaussian copula, or None.
 
-    ``correlation`` maps pairs of parameter names to rank-like correlations in
-    (-1, 1) (applied to the normal scores). Raises ``ValueError`` for unknown names or a
-    matrix that is not positive definite.
+    ``correlation`` maps pairs of parameter names to rank (Spearman) correlations in
+    (-1, 1). The copula's normal scores get the Pearson correlation that gives that rank
+    correlation, ``2 sin(pi rho / 6)`` (the Gaussian copula's Spearman correlation is
+    ``(6 / pi) arcsin(r / 2)``; Kruskal 1958), and every marginal is unchanged. Raises
+    ``ValueError`` for unknown names or a matrix that is not positive definite.
     """
     if not correlation:
         return None
@@ -197,7 +199,7 @@ def correlation_factor(names: Sequence[str], correlation: Mapping[tuple[str, str
         if a == b or not -1 < rho < 1:
             raise ValueError(f"correlation of {a!r} and {b!r} must be strictly between -1 and 1 for two "
                              f"different parameters, got {rho}")
-        R[index[a], index[b]] = R[index[b], index[a]] = rho
+        R[index[a], index[b]] = R[index[b], index[a]] = 2 * np.sin(np.pi * rho / 6)
     try:
         return np.linalg.cholesky(R)
     except np.linalg.LinAlgError:

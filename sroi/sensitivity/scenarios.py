@@ -13,7 +13,7 @@ from ..engine import Model, as_model
 from ..model import CONFIDENCE_LEVELS, Scheme
 from ..results import Result, run
 
-__all__ = ["run_scenarios", "optimism_bias", "ranges_as_distributions"]
+__all__ = ["run_scenarios", "optimism_bias", "green_book_uplift", "ranges_as_distributions"]
 
 
 def run_scenarios(scheme: Scheme | Model) -> tuple[pd.DataFrame, dict[str, Result]]:
@@ -37,17 +37,44 @@ def run_scenarios(scheme: Scheme | Model) -> tuple[pd.DataFrame, dict[str, Resul
     return pd.DataFrame(rows).set_index("scenario"), results
 
 
+def green_book_uplift(project_type: str, expenditure: str = "capital_expenditure", bound: str = "upper") -> float:
+    """The Green Book optimism-bias uplift (a fraction) for a project type, from the Mott
+    MacDonald (2002) Table 2 bounds in ``data/uncertainty/optimism_bias.toml``.
+
+    >>> green_book_uplift("standard_buildings")   # Table 2: capital expenditure, upper bound 24%
+    0.24
+    """
+    import tomllib
+
+    from ..resources import data_dir
+
+    data = tomllib.loads((data_dir() / "uncertainty" / "optimism_bias.toml").read_text(encoding="utf-8"))
+    types = {t["id"]: t for t in data["types"]}
+    if project_type not in types:
+        raise ValueError(f"project_type must be one of {', '.join(types)}, got {project_type!r}")
+    if bound not in ("upper", "lower"):
+        raise ValueError(f"bound must be 'upper' or 'lower', got {bound!r}")
+    t = types[project_type]
+    if expenditure not in t:
+        raise ValueError(f"Table 2 gives no {expenditure} bound for {project_type}; it gives "
+                         + ", ".join(k for k in t if k != "id"))
+    return t[expenditure][bound] / 100
+
+
 def optimism_bias(scheme: Scheme | Model, *, cost_uplift: float = 0.0, benefit_reduction: float = 0.0,
-                  by_confidence: Mapping[str, float] | None = None) -> Model:
+                  by_confidence: Mapping[str, float] | None = None, by_grade: bool = False) -> Model:
     """A model with costs raised and benefits lowered for optimism bias.
 
     Every input is multiplied by ``1 + cost_uplift``. Every outcome's value is
     multiplied by ``1 - benefit_reduction``, or, with ``by_confidence``, by
     ``1 - by_confidence[outcome.evidence.confidence]`` (keys ``"high"``, ``"medium"``,
     ``"low"``), grading the correction by the strength of each outcome's evidence as the
-    Greater Manchester CBA method does. sroi ships no default grades: the Greater
-    Manchester table could not be verified, so the percentages are the analyst's to
-    state (and cite).
+    Greater Manchester CBA method does, with percentages the analyst states. With
+    ``by_grade=True`` each outcome's value is lowered by the optimism-bias correction of
+    its ``evidence.grade`` in ``data/uncertainty/grades.toml`` (the Greater Manchester
+    levels 0-40%; an ungraded outcome takes the table's ungraded grade, 40%).
+    :func:`green_book_uplift` gives a ``cost_uplift`` from the Green Book's project-type
+    table.
 
     The returned :class:`~sroi.engine.Model` works with :func:`sroi.run` and every
     sensitivity function.
@@ -58,6 +85,18 @@ def optimism_bias(scheme: Scheme | Model, *, cost_uplift: float = 0.0, benefit_r
             raise ValueError(f"{name} must be a non-negative number, got {x!r}")
     if benefit_reduction > 1:
         raise ValueError(f"benefit_reduction must not exceed 1, got {benefit_reduction}")
+    if by_grade:
+        if benefit_reduction or by_confidence is not None:
+            raise ValueError("give one of benefit_reduction, by_confidence or by_grade")
+        from ..uncertainty import grade_table
+
+        table = grade_table()
+        grades = [o.evidence.grade if o.evidence.grade is not None else table.ungraded for o in model.scheme.outcomes]
+        benefit = np.array([1.0 - table.grades[g].optimism_bias for g in grades])
+        settings: tuple = (("cost_uplift", float(cost_uplift)), ("by_grade", tuple(grades)))
+        return dataclasses.replace(model, value_scale=model.value_scale * benefit,
+                                   cost_scale=model.cost_scale * (1.0 + cost_uplift),
+                                   adjustments=model.adjustments + (("optimism_bias", settings),))
     if by_confidence is not None:
         if benefit_reduction:
             raise ValueError("give either benefit_reduction or by_confidence, not both")

@@ -20,7 +20,7 @@ from ..engine.compiled import outputs
 from ..errors import ScenarioError
 from ..model import Scheme
 from ..results import TableResult, provenance
-from .psa import design_columns, marginals
+from .psa import design_columns, marginals, require_uncertainty
 from .sampling import as_generator
 
 __all__ = ["sobol", "SobolResult", "saltelli_design"]
@@ -86,10 +86,12 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
     if parameters is not None:
         cols = [k for k in cols if model.refs[k].name in parameters]
     names = [model.refs[k].name for k in cols]
+    require_uncertainty(model, cols, "Sobol analysis")
     if len(names) < 2:
         raise ScenarioError(model.scheme.path, "", f"Sobol analysis needs at least two uncertain parameters "
                             f"(parameters with a distribution); this scheme has {len(names)}: give "
-                            "distributions, or use --ranges to read low-high ranges as distributions")
+                            "distributions, add uncertainty = \"graded\", or use --ranges to read low-high "
+                            "ranges as distributions")
     rng, recorded = as_generator(seed)
     sample_seed = int(rng.integers(0, 2 ** 31 - 1))
     analyze_seed = int(rng.integers(0, 2 ** 31 - 1))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
 from ..compare import Comparison, compare
-from ..engine import Model
+from ..engine import Model, as_model
 from ..model import Scheme
 from ..results import Result, run
 from .oneway import OneWay, SwitchingValues, one_way, switching_values
@@ -37,31 +37,46 @@ class Analyses:
     scenarios: pd.DataFrame | None
     psa: PSAResult | None
     spread: float = REPORT_SPREAD  # how far one-way moved parameters without a range
+    ranges_as: str | None = None  # the distribution low-high ranges were read as for the PSA, if any
+    psa_requested: bool = True  # False when psa_draws was 0: no PSA asked for, as against nothing uncertain
 
 
-def analyse(scheme: Scheme | Model | Result, *, psa_draws: int = 2000, seed: int | None = 1) -> Analyses:
+def analyse(scheme: Scheme | Model | Result, *, psa_draws: int = 2000, seed: int | None = 1,
+            ranges_as: str | None = None, correlation: Mapping[tuple[str, str], float] | None = None) -> Analyses:
     """Run ``scheme`` and the analyses the report shows. ``psa_draws=0`` runs no PSA; a
-    scheme with no distribution gets none either (nothing would be uncertain)."""
+    scheme with no uncertain parameter gets none either, and the report says so where the
+    interval would stand. ``ranges_as`` reads low-high ranges as that distribution for
+    the PSA (:func:`ranges_as_distributions`); ``correlation`` adds rank correlations."""
     result = scheme if isinstance(scheme, Result) else run(scheme)
     model = result.model
     scenarios = run_scenarios(model)[0] if result.scheme.scenarios else None
+    drawn: Scheme | Model = ranges_as_distributions(result.scheme, ranges_as) if ranges_as else model
+    uncertain = psa_draws and design_columns(as_model(drawn))
     return Analyses(result, one_way(model, spread=REPORT_SPREAD), switching_values(model), scenarios,
-                    psa(model, psa_draws, seed=seed) if psa_draws and design_columns(model) else None)
+                    psa(drawn, psa_draws, seed=seed, correlation=correlation) if uncertain else None,
+                    ranges_as=ranges_as, psa_requested=bool(psa_draws))
 
 
 def comparison(schemes: Iterable[Scheme | str | Path], *, psa_draws: int = 0, seed: int | None = None,
                ranges_as: str | None = None, price_base: str | int | None = None,
-               interval: float = 0.95) -> Comparison:
+               interval: float = 0.95, rank_by: str = "sroi_ratio",
+               correlation: Mapping[tuple[str, str], float] | None = None) -> Comparison:
     """Run each scheme (a Scheme or a file) and, with ``psa_draws``, its PSA, then lay
     them side by side with :func:`sroi.compare.compare`. ``ranges_as`` ("triangular",
     "pert" or "uniform") gives every parameter with a range but no distribution that
-    distribution for the PSA (:func:`ranges_as_distributions`)."""
+    distribution for the PSA (:func:`ranges_as_distributions`). A scheme with nothing
+    uncertain gets no PSA, and the table says so. ``correlation`` pairs apply to the
+    schemes that have both parameters."""
     from ..scenario import load
 
     loaded = [s if isinstance(s, Scheme) else load(s) for s in schemes]
     results = [run(s) for s in loaded]
-    draws = None
+    draws: list[PSAResult | None] | None = None
     if psa_draws:
-        draws = [psa(ranges_as_distributions(s, ranges_as) if ranges_as else r.model, psa_draws, seed=seed)
-                 for s, r in zip(loaded, results)]
-    return compare(results, psa=draws, price_base=price_base, interval=interval)
+        draws = []
+        for s, r in zip(loaded, results):
+            model = as_model(ranges_as_distributions(s, ranges_as)) if ranges_as else r.model
+            names = {model.refs[k].name for k in design_columns(model)}
+            pairs = {k: v for k, v in (correlation or {}).items() if set(k) <= names}
+            draws.append(psa(model, psa_draws, seed=seed, correlation=pairs) if names else None)
+    return compare(results, psa=draws, price_base=price_base, interval=interval, rank_by=rank_by)
