@@ -92,12 +92,36 @@ def _setting(result: "Result") -> str:
     return f"{s.currency}, {s.price_base} prices; {s.horizon}-year horizon; {sched}, {conv}"
 
 
+def _caveats(result: "Result") -> list[str]:
+    """Beside the headline: how much rests on assumptions, and how sure the figure is
+    (a deterministic run gives no interval; say where one comes from, or that none can)."""
+    out = []
+    a = result.assumptions
+    if a["numbers"]:
+        gate = (f"; above the {100 * a['threshold']:.0f}% threshold, so the ratio rests on assumptions more than "
+                "on evidence" if a["flagged"] else "")
+        out.append(f"{100 * a['share_of_value']:.0f}% of the present value rests on numbers marked as assumptions "
+                   f"({len(a['numbers'])} numbers in {len(a['outcomes'])} outcomes){gate}.")
+    uncertain = sum(1 for r in result.model.refs
+                    if r.parameter.distribution is not None and r.parameter.distribution.kind != "fixed")
+    if uncertain:
+        out.append(f"How sure: {uncertain} uncertain parameters; 'sroi sensitivity FILE --psa 10000' gives the "
+                   "ratio's interval and P(ratio > 1).")
+    else:
+        out.append("How sure: no parameter is uncertain, so no interval can be given (add uncertainty = "
+                   "\"graded\" or distributions to the scheme).")
+    import textwrap
+
+    return [w for line in out for w in textwrap.wrap(line, 86, subsequent_indent="  ")]
+
+
 def result_text(result: "Result") -> str:
     """The headline table, the budget-holder ledger and the outcomes, as plain text."""
     s = result.scheme
     out = [s.name + (f" ({s.place})" if s.place else ""), _setting(result), "", "Headline"]
     width = max(len(k) for k, _ in _headline(result))
     out += [f"  {k.ljust(width)}  {v}" for k, v in _headline(result)]
+    out += [f"  {line}" for line in _caveats(result)]
     out += ["", "Who pays, who saves (present values)"]
     out += ["  " + line for line in _table(*_ledger_rows(result), right=[False] + [True] * 8)]
     out += ["", "Outcomes (present values)"]
