@@ -330,3 +330,73 @@ def test_excel_carries_grades_correlations_and_the_reproduction(tmp_path):
     export_workbook(s, path)
     back = import_workbook(path)
     assert to_dict(back) == to_dict(s)
+
+
+# ---------------------------------------------------------------- value of information
+
+
+def normal_loss(mu: float, tau: float) -> float:
+    """E[max(Y, 0)] - max(E[Y], 0) for Y ~ N(mu, tau^2): tau phi(mu/tau) + mu Phi(mu/tau) - max(mu, 0)."""
+    z = mu / tau
+    return tau * stats.norm.pdf(z) + mu * stats.norm.cdf(z) - max(mu, 0.0)
+
+
+def test_group_evppi_against_the_closed_form():
+    """NB = X0 + X1 + X2 - 0.3 with standard normals: learning X0 and X1 together leaves
+    E[NB | X0, X1] = X0 + X1 - 0.3 ~ N(-0.3, 2), so EVPPI = normal loss(-0.3, sqrt 2) =
+    0.4189; a product NB = X0 X1 + X2 - 0.3 is caught by the pairwise term. 200,000 draws."""
+    from sroi.sensitivity.psa import evppi_group_regression
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((200_000, 3))
+    nb = X.sum(axis=1) - 0.3
+    assert evppi_group_regression(X[:, :2], nb) == pytest.approx(normal_loss(-0.3, math.sqrt(2)), rel=0.02)
+    nb = X[:, 0] * X[:, 1] + X[:, 2] - 0.3
+    g = X[:, 0] * X[:, 1] - 0.3  # E[NB | X0, X1]
+    exact = np.mean(np.maximum(g, 0)) - max(np.mean(g), 0)
+    assert evppi_group_regression(X[:, :2], nb) == pytest.approx(exact, rel=0.02)
+
+
+def linear_in_a_normal(sd: float = 300.0) -> tuple[dict, float]:
+    """A scheme whose PV is c x proxy, the proxy normal (truncated at 0 and 3,000, which
+    is negligible at sd 300), and whose investment puts the base ratio at 0.95."""
+    d = minimal()
+    d["outcomes"][0]["proxy"]["value"] = {"base": 1000, "low": 0, "high": 3000,
+                                          "distribution": {"type": "truncnormal", "sd": sd}}
+    c = sroi.run(from_dict(minimal())).present_value / 1000
+    d["inputs"][0]["amount"] = c * 1000 / 0.95
+    return d, c
+
+
+def test_evsi_against_the_closed_form():
+    """NB = c p - I with p ~ N(1000, 300^2). A study of n observations with sd 600 each has
+    prior worth n0 = 600^2 / 300^2 = 4 observations; the posterior mean of p is then
+    N(1000, 300^2 n / (n + 4)) a priori, and EVSI = normal loss(c 1000 - I, c 300
+    sqrt(n / (n + 4))). For n = 4 and n = 40, 200,000 draws agree to 2%; ENBS subtracts the
+    cost; EVSI rises with n towards the partial EVPI."""
+    d, c = linear_in_a_normal()
+    r = psa(from_dict(d), 200_000, seed=6)
+    mu = c * 1000 - d["inputs"][0]["amount"]
+    values = []
+    for n in (4, 40):
+        exact = normal_loss(mu, c * 300 * math.sqrt(n / (n + 4)))
+        got = r.evsi("gain.proxy", n, observation_sd=600)
+        assert got == pytest.approx(exact, rel=0.02)
+        assert r.enbs("gain.proxy", n, 1000.0, observation_sd=600) == pytest.approx(got - 1000.0)
+        values.append(got)
+    assert values[0] < values[1] < r.evppi(parameters=["gain.proxy"])["gain.proxy"] * 1.001
+
+
+def test_value_of_information_groups_and_per_participant(tmp_path, capsys):
+    lac = str(ROOT / "scenarios/local_area_coordination.toml")
+    r = psa(sroi.load(lac), 2000, seed=1)
+    v = r.value_of_information()
+    assert set(v.summary["kind"]) == {"parameter", "group"} and "evppi_per_participant" in v.summary
+    assert "effect of lower_cost_support" in v.groups.index and "per participant of 1,500" in repr(v)
+    assert (v.groups <= v.evpi * 1.0001).all()
+    assert main(["sensitivity", lac, "--psa", "2000", "--seed", "1", "--evpi",
+                 "--study", "lower_cost_support.success:100:20000"]) == 0
+    out = capsys.readouterr().out
+    assert "Partial EVPI of groups" in out and "Proposed studies" in out
+    assert main(["sensitivity", lac, "--psa", "200", "--evpi", "--study", "lower_cost_support.success:0:5"]) == 2
+    assert main(["sensitivity", lac, "--psa", "200", "--study", "lower_cost_support.success:10:5"]) == 2

@@ -363,6 +363,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.evpi and not args.psa:
                 print("sroi sensitivity: --evpi values the draws of a PSA; add --psa N", file=sys.stderr)
                 return EXIT_BAD_INPUT
+            if args.study and not args.evpi:
+                print("sroi sensitivity: --study values information; add --psa N --evpi", file=sys.stderr)
+                return EXIT_BAD_INPUT
             _emit(cli_sensitivity.handle(args), args.output, args.force)
             return 0
         if args.command in ("export", "import"):

@@ -36,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--evpi", action="store_true", help="with --psa: EVPI and each parameter's partial EVPI")
     p.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
                    help="for --psa and --sobol, give parameters with a low-high range but no distribution this one")
+    p.add_argument("--study", action="append", default=[], metavar="PARAM:N:COST",
+                   help="with --evpi: the expected value of sample information and expected net benefit of a study "
+                        "of N observations of PARAM costing COST (repeatable; PARAM:N:COST:SD gives the sd of one "
+                        "observation, needed unless PARAM is a rate)")
     add_correlation_option(p)
     p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
     p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
@@ -66,6 +70,24 @@ def parse_correlations(values: list[str], file: str) -> dict[tuple[str, str], fl
                                 "x.attribution=0.9)")
         out[(pair[0], pair[1])] = r
     return out
+
+
+def parse_study(spec: str, file: str, names: tuple[str, ...]) -> tuple[str, int, float, float | None]:
+    """``PARAM:N:COST[:SD]`` as its parts; anything else is a one-line error."""
+    parts = spec.split(":")
+    try:
+        if len(parts) not in (3, 4):
+            raise ValueError
+        param, n, cost = parts[0], int(parts[1]), float(parts[2])
+        sd = float(parts[3]) if len(parts) == 4 else None
+        if n < 1 or not cost >= 0 or (sd is not None and not sd > 0):
+            raise ValueError
+    except ValueError:
+        raise ScenarioError(file, "--study", f"'{spec}' must be PARAM:N:COST or PARAM:N:COST:SD, with N a whole "
+                            "number of observations of at least 1, COST not negative and SD above 0") from None
+    if param not in names:
+        raise ScenarioError(file, "--study", f"'{param}' is not an uncertain parameter of this scheme")
+    return param, n, cost, sd
 
 
 def check_correlations(model: Any, pairs: dict[tuple[str, str], float], file: str) -> None:
@@ -195,7 +217,27 @@ def handle(args: argparse.Namespace) -> str:
                 ev.index.name = "parameter"
                 text += _table(ev, ["evppi"])
                 data["psa"]["evppi"] = _records(ev)
+                groups = r.evppi_groups(args.threshold).to_frame()
+                groups.index.name = "group"
+                text += ["", "  Partial EVPI of groups of parameters learnt together"]
+                text += _table(groups, ["evppi"])
+                data["psa"]["evppi_groups"] = _records(groups)
+                people = sum(p.base for p in scheme.cohort)
+                if people:
+                    text += [f"  Per participant of the scheme's {people:,.0f}: EVPI {scheme.currency} "
+                             f"{evpi / people:,.2f}"]
             data["psa"]["evpi"] = evpi
+            studies = []
+            for spec in args.study:
+                param, n, cost, sd = parse_study(spec, args.file, r.names)
+                evsi = r.evsi(param, n, args.threshold, observation_sd=sd)
+                studies.append({"parameter": param, "sample_size": n, "cost": cost, "observation_sd": sd,
+                                "evsi": evsi, "enbs": evsi - cost})
+            if studies:
+                text += ["", "  Proposed studies (EVSI by the Gaussian approximation; ENBS = EVSI - cost)"]
+                st = pd.DataFrame(studies).set_index("parameter")
+                text += _table(st, ["sample_size", "cost", "evsi", "enbs"])
+                data["psa"]["studies"] = _records(st)
     if args.sobol:
         seed = args.seed if args.seed is not None else data.get("seed")
         so = sobol(drawn, args.sobol, seed=seed)
