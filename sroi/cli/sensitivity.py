@@ -202,7 +202,10 @@ def handle(args: argparse.Namespace) -> str:
         p = r.prob_ratio_exceeds(args.threshold)
         text += ["", f"Probabilistic sensitivity: {r.n:,} draws ({r.method}, seed {r.seed}), "
                  f"{len(r.names)} uncertain parameters",
-                 f"  P(SROI ratio > {args.threshold:g}) = {p:.4f}"]
+                 f"  P(SROI ratio > {args.threshold:g}) = {p:.4f}"
+                 + (f" ({'every one' if p == 1 else 'none'} of the {r.n:,} draws; the chance of "
+                    f"{'the opposite' if p == 1 else 'exceeding it'} is below about 1 in {r.n:,}, not zero)"
+                    if p in (0.0, 1.0) else "")]
         text += _table(s, list(s.columns))
         data["psa"] = {"draws": r.n, "method": r.method, "seed": r.seed, "threshold": args.threshold,
                        "p_ratio_exceeds_threshold": p, "p_ratio_exceeds_1": r.prob_ratio_exceeds(1.0),
