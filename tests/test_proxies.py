@@ -223,3 +223,23 @@ def test_run_reports_a_local_table_clash(tmp_path, capsys):
     assert main(["run", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Proxy table notes" in out and "proxy 'nhs.ae_attendance_2016_17' from" in out
+
+
+def test_the_library_covers_what_analysts_look_for_and_is_mostly_current(capsys):
+    """Rows exist for the topics the gap lists named (mental-health bed days, child
+    protection, looked-after children, burglary, Universal Credit, police time), and at
+    least half the library is priced 2019 or later."""
+    import csv
+
+    from sroi.cli import main
+    from sroi.resources import data_dir
+
+    for query in ("mental health bed day", "child protection", "looked after", "burglary", "universal credit",
+                  "police recorded crime"):
+        assert main(["proxies", "search", query]) == 0
+        out = capsys.readouterr().out
+        assert out.strip() and "no proxies found" not in out, query
+    with open(data_dir() / "proxies" / "proxies.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(int(r["price_year"][:4]) >= 2019 for r in rows) * 2 >= len(rows)
+    assert all(r["redistributable"] == "yes" for r in rows)

@@ -1,6 +1,8 @@
 """Build data/proxies/proxies.csv from the research rows beside this script.
 
-Run from the repository root: `python data/proxies/research/curate.py`. It keeps each
+Run from the repository root: `python data/proxies/research/curate.py` (with
+`--optional [FILE]` it writes instead the rows whose licence keeps them out of the bundled
+table, as a local table a scheme can name in `proxy_tables`). It keeps each
 research row's figures exactly, drops rows whose price year or unit could not be
 established (DROP, with reasons), adds the caveats found by the independent check of
 2026-11-22 (independent_check_2026-11-22.csv), and normalises ids, areas and agencies.
@@ -12,7 +14,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 from sroi.proxies import COLUMNS  # noqa: E402
 
-SRC = [HERE / "health.csv", HERE / "care.csv", HERE / "crime_work.csv"]
+SRC = [HERE / "health.csv", HERE / "care.csv", HERE / "crime_work.csv",
+       HERE / "health_care_2024.csv", HERE / "crime_welfare_children_2024.csv"]
+#: When each file's rows were checked against their sources (the first three on 2026-11-22).
+CHECKED = {"health_care_2024.csv": "2026-12-03", "crime_welfare_children_2024.csv": "2026-12-03"}
+#: The 2026-12 rows from the PSSRU Unit Costs manuals: NICE and two R packages give their
+#: licence as CC BY-NC-SA 4.0, not seen on the publisher's page; non-commercial and
+#: share-alike terms cannot be passed on inside an MIT-licensed package, so they stay out
+#: of the bundled table (`--optional` writes them to a local table a user may load).
+PSSRU_LICENCE = "licence: CC BY-NC-SA 4.0 as cited by NICE (unconfirmed); NC/SA terms cannot ship in an MIT package"
 DROP = {  # id: reason
     "cs.childrens_home_week_large_private_provider": "data year behind the CMA figure not seen; no price year",
     "cs.foster_placement_week_ifa": "data year behind the CMA figure not seen; no price year",
@@ -35,7 +45,8 @@ RENAME = {
     "wellbeing.median_weekly_earnings_ft_2023": "work.median_weekly_earnings_full_time",
 }
 AREA = {"nhs": "health", "health": "health", "asc": "social_care", "cs": "children", "crime": "crime_justice",
-        "work": "employment", "edu": "education", "housing": "housing", "wellbeing": "wellbeing"}
+        "work": "employment", "edu": "education", "housing": "housing", "wellbeing": "wellbeing",
+        "police": "crime_justice", "welfare": "employment"}
 AGENCY = {"society": "community", "victim": "community", "dfe_schools": "schools"}
 PRICE_YEAR_FIX = {  # raw price_year text -> (price year, note to add)
     "2022 (manual year; threshold is not price-indexed)": ("2022", "A decision threshold, not a price: it is not indexed and rebasing it is a modelling choice."),
@@ -51,11 +62,17 @@ def clean_year(raw):
         return raw, ""
     raise ValueError(raw)
 
-out, dropped = [], []
+OPTIONAL = "--optional" in sys.argv
+out, dropped, optional = [], [], []
 for f in SRC:
     for r in csv.DictReader(open(f, encoding="utf-8")):
         if r["id"] in DROP:
             dropped.append((r["id"], DROP[r["id"]])); continue
+        pssru = f.name in CHECKED and r["source"].startswith(("PSSRU", "Jones", "Unit Costs of Health"))
+        if pssru and not OPTIONAL:
+            dropped.append((r["id"], PSSRU_LICENCE)); continue
+        if not pssru and OPTIONAL:
+            continue
         pid = RENAME.get(r["id"], r["id"])
         year, extra_note = clean_year(r["price_year"])
         agency = r["agency"].strip()
@@ -86,8 +103,8 @@ for f in SRC:
             "value": r["value"].strip(), "unit": r["unit"].strip(), "price_year": year, "currency": "GBP",
             "value_type": r["value_type"].strip(), "agency": agency, "cashable": cash,
             "source": r["source"].strip(), "table_or_page": r["table_or_page"].strip(), "url": url,
-            "licence": lic, "redistributable": "yes", "verification": route,
-            "confidence": r["confidence"].strip(), "checked": "2026-11-22", "notes": notes,
+            "licence": lic, "redistributable": "no" if OPTIONAL else "yes", "verification": route,
+            "confidence": r["confidence"].strip(), "checked": CHECKED.get(f.name, "2026-11-22"), "notes": notes,
         })
 HFMA = dict(area="health", currency="GBP", price_year="2016-17", value_type="fiscal", agency="nhs", cashable="no",
             source="NHS Improvement, Reference Costs 2016/17, national average unit costs, as summarised by HFMA",
@@ -96,6 +113,15 @@ HFMA = dict(area="health", currency="GBP", price_year="2016-17", value_type="fis
             licence="unknown (a single published figure cited as a fact)", redistributable="yes",
             verification="digits seen in the HFMA news item (search tool, pages corpus); the Reference Costs schedule itself was not read",
             confidence="medium", checked="2026-11-22")
+if OPTIONAL:
+    out.sort(key=lambda d: (d["area"], d["id"]))
+    target = Path(sys.argv[sys.argv.index("--optional") + 1]) if len(sys.argv) > sys.argv.index("--optional") + 1 \
+        else Path("pssru_unit_costs.csv")
+    if target.exists():
+        sys.exit(f"{target} exists; not overwritten")
+    with open(target, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n"); w.writeheader(); w.writerows(out)
+    sys.exit(f"wrote {len(out)} rows to {target} (a local table: name it in a scheme's proxy_tables)")
 out += [
     dict(HFMA, id="nhs.ae_attendance_2016_17", description="Accident and emergency (A&E) attendance, all types, national average",
          value="148", unit="per attendance", notes="Used by the Family Nurse Partnership scheme. Avoided attendances free capacity; they are rarely cashable."),
