@@ -60,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--forest", help="also write a forest plot of the ratios and their intervals (PNG)")
     cmp_.add_argument("--force", action="store_true", help="overwrite output files if they exist")
 
+    rpr = sub.add_parser("reproduce", help="re-run published evaluations: published against reproduced figures")
+    rpr.add_argument("targets", nargs="*", metavar="ID|FILE",
+                     help="a bundled evaluation (e.g. published/wsipp_2004_nurse_family_partnership, or its name) "
+                          "or a scheme file with a [reproduction] table")
+    rpr.add_argument("--all", action="store_true", help="every bundled published evaluation")
+    rpr.add_argument("--format", choices=("text", "json"), default="text")
+    rpr.add_argument("-o", "--output", help="write to this file instead of standard output")
+    rpr.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
     chk = sub.add_parser("check", help="model checks: the warnings a careful reviewer would raise")
     chk.add_argument("files", nargs="+", help="scheme files (TOML)")
 
@@ -208,6 +217,52 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reproduce(args: argparse.Namespace) -> int:
+    """Exit 0 when every figure is within its tolerance, 1 when any is not, 2 on bad input."""
+    from pathlib import Path
+
+    import textwrap
+
+    from ..reproduce import registry, reproduce
+    from ..resources import example_path
+    from ..scenario import load
+
+    if args.all == bool(args.targets):
+        raise ScenarioError("sroi reproduce", "", "name evaluations (IDs or files) or give --all, not both and not "
+                            "neither; 'sroi examples' lists the bundled ones under published/")
+    targets: list[tuple[str, Path]] = list(registry().items()) if args.all else []
+    for t in args.targets:
+        p = Path(t)
+        if p.suffix == ".toml" and p.exists():
+            targets.append((p.stem, p))
+        else:
+            name = t if "/" in t else f"published/{t}"
+            targets.append((name, example_path(name)))
+    done = [reproduce(load(path), id=name) for name, path in targets]
+    if args.format == "json":
+        text = json.dumps([r.to_dict() for r in done], indent=2, allow_nan=False)
+    else:
+        from ..display import _table
+
+        lines = []
+        for r in done:
+            lines += [f"{r.id} ({r.grade}): {r.name}"]
+            lines += textwrap.wrap(f"tolerance: {r.tolerance_note}", 96, initial_indent="  ", subsequent_indent="    ")
+            rows = [[m + (f" [{row['scenario']}]" if row["scenario"] else ""), f"{row['published']:,.6g}",
+                     f"{row['reproduced']:,.6g}", f"{row['allowed']:,.4g}", "yes" if row["within"] else "NO"]
+                    for m, row in r.table.iterrows()]
+            lines += ["  " + line for line in _table(["figure", "published", "reproduced", "allowed +/-", "within"],
+                                                      rows, [False, True, True, True, False])]
+            lines.append("")
+        ok = sum(r.passed for r in done)
+        grades = {g: sum(r.grade == g for r in done) for g in ("rebuilt", "partial", "arithmetic")}
+        lines.append(f"{ok} of {len(done)} evaluations within tolerance; graded "
+                     + ", ".join(f"{n} {g}" for g, n in grades.items()))
+        text = "\n".join(lines)
+    _emit(text, args.output, args.force)
+    return 0 if all(r.passed for r in done) else 1
+
+
 def _check(args: argparse.Namespace) -> int:
     from ..results import run
     from ..scenario import load
@@ -336,6 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _examples(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "reproduce":
+            return _reproduce(args)
         if args.command == "report":
             from ..fileio import refuse_existing
             from ..report import write_report
