@@ -52,7 +52,7 @@ CASES = [
     ("unknown-top-level", dict(minimal(), horizn=3),
      "horizn: unknown field; did you mean 'horizon'? allowed: format, name, place, description, price_base, "
      "currency, horizon, sources, discounting, cohort, inputs, outcomes, budget_holders, gaps, proxy_tables, "
-     "scenarios, uncertainty, correlations, reproduction"),
+     "scenarios, uncertainty, correlations, reproduction, payback"),
     ("rate-above-one", outcome(deadweight=1.2),
      "outcomes[1].deadweight: must be a rate between 0 and 1, got 1.2"),
     ("rate-below-zero", outcome(attribution=-0.1),
