@@ -53,7 +53,9 @@ def _headline(result: "Result") -> list[tuple[str, str]]:
         ("Net present value", money(result.npv, cur)),
         ("SROI ratio", f"{ratio_text(result.sroi_ratio)} : 1"),
         ("Net SROI ratio", ratio_text(result.net_sroi_ratio)),
-        ("Payback (discounted)", months_text(result.payback_months)),
+        *(("Payback (discounted)", months_text(result.payback_months)),
+          ("Payback (SROI Guide)", months_text(result.payback_sroi_guide_months)))[
+            ::-1 if result.scheme.payback == "sroi_guide" else 1],
     ]
 
 

@@ -350,6 +350,9 @@ class Scheme:
     #: ``"declared"``: only the distributions the file gives; ``"graded"``: every other
     #: uncertain number gets one from its evidence grade (:mod:`sroi.uncertainty`).
     uncertainty: Literal["declared", "graded"] = "declared"
+    #: Which payback the headline shows: ``"discounted"`` (cumulative present values) or
+    #: ``"sroi_guide"`` (the SROI Guide's investment / (first-year impact / 12)); both are reported.
+    payback: Literal["discounted", "sroi_guide"] = "discounted"
     correlations: tuple[Correlation, ...] = ()
     reproduction: Reproduction | None = None
     path: str = field(default="<scheme>", compare=False)

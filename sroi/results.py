@@ -31,6 +31,10 @@ PAYBACK_CONVENTION = (
     "discounted; months from the start of year 1; inputs paid at the start of their year, "
     "value accruing evenly through its year"
 )
+SROI_GUIDE_PAYBACK_CONVENTION = (
+    "SROI Guide; undiscounted inputs over all years divided by one month of the first year's value "
+    "(value in year 1 / 12)"
+)
 
 
 def scheme_hash(scheme: Scheme) -> str:
@@ -177,6 +181,29 @@ class Result:
         """Discounted payback in months (``inf`` if not within the horizon); convention
         in :data:`PAYBACK_CONVENTION`."""
         return float(payback_months(self.value.sum(axis=0) * self.value_df, self.cost.sum(axis=0) * self.cost_df))
+
+    @property
+    def payback_sroi_guide_months(self) -> float:
+        """The SROI Guide's payback: investment / (first-year impact / 12), in months.
+
+        Investment is the undiscounted sum of every input over the horizon and the
+        first-year impact the value of year 1 (after deadweight, displacement and
+        attribution), as the Guide's simple formula takes them (A guide to Social Return
+        on Investment, Cabinet Office 2009, revised 2012, stage 5). ``inf`` when year 1
+        has no positive value. Example: inputs of 100,000 and a year-1 value of 60,000
+        give 100,000 / 5,000 = 20 months.
+        """
+        first = float(self.value[:, 0].sum()) if self.value.shape[1] else 0.0
+        if first <= 0:
+            return math.inf
+        return float(self.cost.sum()) / (first / 12.0)
+
+    @property
+    def headline_payback(self) -> tuple[str, float]:
+        """The payback the scheme asks the headline to show: (convention, months)."""
+        if self.scheme.payback == "sroi_guide":
+            return "sroi_guide", self.payback_sroi_guide_months
+        return "discounted", self.payback_months
 
     # ---- tables --------------------------------------------------------------------------
 
@@ -377,6 +404,10 @@ class Result:
             "net_sroi_ratio": num(self.net_sroi_ratio),
             "payback_months": num(self.payback_months),
             "payback_convention": PAYBACK_CONVENTION,
+            "payback": {"headline": self.headline_payback[0],
+                        "discounted": {"months": num(self.payback_months), "convention": PAYBACK_CONVENTION},
+                        "sroi_guide": {"months": num(self.payback_sroi_guide_months),
+                                       "convention": SROI_GUIDE_PAYBACK_CONVENTION}},
             "by_beneficiary": {
                 h: {"name": r["name"], **{vt: num(r[vt]) for vt in VALUE_TYPES},
                     "total_value": num(r["total_value"]), "spend": num(r["spend"]),

@@ -54,7 +54,7 @@ LARGEST = 1e15
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
             "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios",
-            "uncertainty", "correlations", "reproduction")
+            "uncertainty", "correlations", "reproduction", "payback")
 TOP_REQUIRED = ("name", "price_base", "horizon", "discounting", "inputs", "outcomes")
 PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note", "grade")
 DIST_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
@@ -435,6 +435,9 @@ class _Reader:
             scheme = replace(apply_grades(scheme), uncertainty="graded")
         if "correlations" in top:
             scheme = replace(scheme, correlations=self.correlations(top["correlations"], scheme))
+        if "payback" in top:
+            scheme = replace(scheme, payback=cast(Any, self.string(top, "payback", "", choices=("discounted",
+                                                                                             "sroi_guide"))))
         if "reproduction" in top:
             scheme = replace(scheme, reproduction=self.reproduction(top["reproduction"], scheme))
         return scheme

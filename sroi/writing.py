@@ -99,6 +99,8 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
     if scheme.scenarios:
         out["scenarios"] = [_drop_none({"name": sc.name, "description": sc.description, "source": sc.source,
                                         "set": dict(sc.overrides)}) for sc in scheme.scenarios]
+    if scheme.payback != "discounted":
+        out["payback"] = scheme.payback
     if scheme.uncertainty != "declared":
         out["uncertainty"] = scheme.uncertainty
     if scheme.correlations:

@@ -400,3 +400,29 @@ def test_value_of_information_groups_and_per_participant(tmp_path, capsys):
     assert "Partial EVPI of groups" in out and "Proposed studies" in out
     assert main(["sensitivity", lac, "--psa", "200", "--evpi", "--study", "lower_cost_support.success:0:5"]) == 2
     assert main(["sensitivity", lac, "--psa", "200", "--study", "lower_cost_support.success:10:5"]) == 2
+
+
+def test_sroi_guide_payback_hand_worked(tmp_path, capsys):
+    """The minimal scheme: inputs 100,000 (year 1 only); year-1 value 100 x 1,000 x (1 - 0.2)
+    x (1 - 0.25) = 60,000. The SROI Guide's payback is 100,000 / (60,000 / 12) = 20 months;
+    both paybacks are in the JSON with their conventions, and payback = "sroi_guide" puts
+    that one first in the headline (and survives Excel)."""
+    import json
+
+    from sroi.excel import export_workbook, import_workbook
+
+    s = from_dict(minimal(payback="sroi_guide"))
+    r = sroi.run(s)
+    assert r.payback_sroi_guide_months == pytest.approx(20.0)
+    assert r.headline_payback == ("sroi_guide", pytest.approx(20.0))
+    p = tmp_path / "s.toml"
+    p.write_text(tomli_w.dumps(minimal(payback="sroi_guide")), encoding="utf-8")
+    assert main(["run", str(p), "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["payback"]["sroi_guide"]["months"] == pytest.approx(20.0) and d["payback"]["headline"] == "sroi_guide"
+    assert "convention" in d["payback"]["discounted"]
+    assert main(["run", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Payback (SROI Guide)") < out.index("Payback (discounted)")
+    export_workbook(s, tmp_path / "s.xlsx")
+    assert import_workbook(tmp_path / "s.xlsx").payback == "sroi_guide"

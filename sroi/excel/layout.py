@@ -78,6 +78,7 @@ SETTINGS_ROWS = (
     ("cohort_source", "Cohort source", "text (optional)"),
     ("proxy_tables", "Local proxy tables", "one CSV file per line, relative to the workbook (optional)"),
     ("uncertainty", "Uncertainty", "declared (only the distributions given) | graded (evidence-graded defaults)"),
+    ("payback", "Headline payback", "discounted | sroi_guide (investment / monthly first-year value)"),
 )
 SETTINGS_FIRST = 4
 

@@ -139,9 +139,10 @@ class ExportedReader(Reader):
                                                       "fixed by the export: change it in the scheme file and export "
                                                       "again")
         data["horizon"] = horizon
-        uncertainty = setting_text("uncertainty", "uncertainty")
-        if uncertainty is not None:
-            data["uncertainty"] = uncertainty
+        for key in ("uncertainty", "payback"):
+            value = setting_text(key, key)
+            if value is not None:
+                data[key] = value
         tables = setting_text("proxy_tables", "proxy_tables")
         if tables:
             data["proxy_tables"] = [t.strip() for t in tables.splitlines() if t.strip()]

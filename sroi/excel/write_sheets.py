@@ -87,6 +87,7 @@ class InputSheets(SheetWriter):
             "currency": s.currency, "horizon": s.horizon, "schedule": d.schedule, "convention": d.convention,
             "rate": None, "discounting_source": d.source, "cohort_source": s.cohort_source,
             "proxy_tables": "\n".join(s.proxy_tables) or None, "uncertainty": s.uncertainty,
+            "payback": s.payback,
         }
         for key, label, help_text in SETTINGS_ROWS:
             r = L.setting(key)
@@ -102,6 +103,7 @@ class InputSheets(SheetWriter):
         self.validation(sh, ("green_book", "constant", "custom"), f"B{L.setting('schedule')}")
         self.validation(sh, ("sroi_guide", "green_book"), f"B{L.setting('convention')}")
         self.validation(sh, ("declared", "graded"), f"B{L.setting('uncertainty')}")
+        self.validation(sh, ("discounted", "sroi_guide"), f"B{L.setting('payback')}")
         self.ws[sh].freeze_panes = "B4"
 
     def inputs(self) -> None:
