@@ -98,6 +98,15 @@ def _caveats(result: "Result") -> list[str]:
     """Beside the headline: how much rests on assumptions, and how sure the figure is
     (a deterministic run gives no interval; say where one comes from, or that none can)."""
     out = []
+    d = result.distributional
+    if d is not None:
+        cur = result.scheme.currency
+        out.append(f"Distributionally weighted (Green Book annex A3, eta {d['eta']:g}): present value "
+                   f"{money(d['weighted_present_value'], cur)}, ratio {ratio_text(d['weighted_sroi_ratio'])} : 1, "
+                   f"beside the unweighted {money(d['present_value'], cur)} and "
+                   f"{ratio_text(d['sroi_ratio'])} : 1"
+                   + (f"; {len(d['unweighted_outcomes'])} outcomes carry no income and weigh 1"
+                      if d["unweighted_outcomes"] else "") + ".")
     a = result.assumptions
     if a["numbers"]:
         gate = (f"; above the {100 * a['threshold']:.0f}% threshold, so the ratio rests on assumptions more than "

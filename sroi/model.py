@@ -206,6 +206,10 @@ class Outcome:
     disbenefit: bool = False
     evidence: Evidence = Evidence()
     note: str | None = None
+    #: Who receives the value, for distributional weights: the ONS income quintile of the
+    #: recipients (1 poorest), or their median equivalised disposable income.
+    income_quintile: int | None = None
+    recipient_income: float | None = None
 
 
 InputBasis = Literal["total", "per_participant"]
@@ -309,6 +313,16 @@ class Reproduction:
 
 
 @dataclass(frozen=True)
+class Distributional:
+    """Green Book distributional weighting (annex A3): weight = (reference income /
+    recipients' income) ** eta, shown beside the unweighted figures."""
+
+    eta: float = 1.3
+    reference_income: float | None = None  # None: the bundled ONS median
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class BudgetHolder:
     id: str
     name: str
@@ -353,6 +367,7 @@ class Scheme:
     #: Which payback the headline shows: ``"discounted"`` (cumulative present values) or
     #: ``"sroi_guide"`` (the SROI Guide's investment / (first-year impact / 12)); both are reported.
     payback: Literal["discounted", "sroi_guide"] = "discounted"
+    distributional: Distributional | None = None
     correlations: tuple[Correlation, ...] = ()
     reproduction: Reproduction | None = None
     path: str = field(default="<scheme>", compare=False)

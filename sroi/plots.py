@@ -267,6 +267,12 @@ def plot_comparison(table: pd.DataFrame, *, ax=None) -> "Axes":
     return ax
 
 
+def probability_text(p: float) -> str:
+    """A probability estimated from draws, to two places, never printed as 0.00 or 1.00
+    (which would read as certainty): "< 0.01" and "> 0.99" instead."""
+    return "< 0.01" if p < 0.005 else "> 0.99" if p >= 0.995 else f"{p:.2f}"
+
+
 def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axes":
     """A forest plot of a comparison: each scheme's headline ratio (dot) and the central
     ``interval`` of its PSA (line), with P(ratio > 1) written at the right. A scheme with
@@ -285,7 +291,7 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axe
     for k in range(len(table)):
         if ok[k]:
             p = table["p_ratio_exceeds_1"].iloc[k]
-            text = f"P(>1) {p:.2f}"
+            text = f"P(>1) {probability_text(p)}"
         else:
             text = "no interval: nothing uncertain" if has else "no PSA"
         ax.annotate(text, (1.0, y[k]), xycoords=("axes fraction", "data"), xytext=(4, 0),

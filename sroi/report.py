@@ -101,6 +101,14 @@ def _assumptions(result: Result) -> tuple[list[str], list[list[str]], list[bool]
     return ["parameter", "value", "range", "kind", "source or reason"], rows, flags
 
 
+def _p_text(p: float) -> str:
+    return "below 0.01" if p < 0.005 else "above 0.99" if p >= 0.995 else f"= {p:.2f}"
+
+
+def _pct_draws(p: float) -> str:
+    return "fewer than 1%" if p < 0.005 else "more than 99%" if p >= 0.995 else f"{100 * p:.0f}%"
+
+
 def _how_sure_line(analyses: Analyses) -> str:
     """Beside the headline: the ratio's 95% interval and P(ratio > 1), or, where nothing
     is uncertain, a plain statement instead of a certainty the inputs do not carry."""
@@ -109,7 +117,7 @@ def _how_sure_line(analyses: Analyses) -> str:
         lo, hi = pr.summary.loc["sroi_ratio", ["p2.5", "p97.5"]]
         how = f" (low-high ranges read as {analyses.ranges_as} distributions)" if analyses.ranges_as else ""
         return (f"<p><b>How sure:</b> 95% interval of the ratio {_e(ratio_text(lo))} to {_e(ratio_text(hi))}; "
-                f"P(ratio &gt; 1) = {pr.prob_ratio_exceeds(1.0):.2f} <span class='muted'>({pr.n:,} draws of "
+                f"P(ratio &gt; 1) {_e(_p_text(float(pr.prob_ratio_exceeds(1.0))))} <span class='muted'>({pr.n:,} draws of "
                 f"{len(pr.names)} uncertain parameters{_e(how)}, seed {_e(pr.seed)})</span></p>")
     if analyses.psa_requested:
         return ("<p><b>How sure:</b> no interval can be given: no parameter of this scheme is uncertain (none has a "
@@ -151,6 +159,12 @@ def report_html(analyses: Analyses) -> str:
                  f"<span class='muted'>present value of outcomes per pound of inputs</span></p>")
     parts.append(_table(["", ""], _headline(result), [False, True]))
     parts.append(_how_sure_line(analyses))
+    d = result.distributional
+    if d is not None:
+        parts.append(f"<p><b>Distributionally weighted</b> (Green Book annex A3, &eta; = {d['eta']:g}, reference "
+                     f"income {_e(money(d['reference_income'], cur))}): present value "
+                     f"{_e(money(d['weighted_present_value'], cur))}, ratio {_e(ratio_text(d['weighted_sroi_ratio']))}"
+                     f" : 1, shown beside the unweighted figures above, not instead of them.</p>")
     parts.append(_assumption_line(result))
     if s.gaps:
         parts.append(f"<p class='muted'>Not valued or not evidenced: {len(s.gaps)} gap"
@@ -208,7 +222,7 @@ def report_html(analyses: Analyses) -> str:
     pr = analyses.psa
     if pr is not None and pr.names:
         parts.append(f"<p>{pr.n:,} draws of the {len(pr.names)} parameters with a distribution (seed {pr.seed}): "
-                     f"the ratio exceeds 1 in <b>{100 * pr.prob_ratio_exceeds(1.0):.0f}%</b> of draws; the expected "
+                     f"the ratio exceeds 1 in <b>{_pct_draws(float(pr.prob_ratio_exceeds(1.0)))}</b> of draws; the expected "
                      f"value of perfect information for a fund / do-not-fund decision is "
                      f"<b>{_e(money(pr.evpi(1.0), cur))}</b>.</p>")
         parts.append(f"<div class='grid'>{_chart(plots.plot_psa_distribution, pr)}"

@@ -328,6 +328,15 @@ class Result:
                                                                                   self.pv_by_outcome)})
 
     @cached_property
+    def distributional(self) -> dict[str, Any] | None:
+        """Green Book distributionally weighted present value and ratio beside the
+        unweighted ones (:func:`sroi.distributional.distributional_summary`), or None when
+        the scheme has no ``[distributional]`` table."""
+        from .distributional import distributional_summary
+
+        return distributional_summary(self)
+
+    @cached_property
     def assumptions(self) -> dict[str, Any]:
         """How much of the present value rests on numbers marked as assumptions
         (:func:`sroi.uncertainty.assumption_share`); ``flagged`` when above
@@ -420,6 +429,8 @@ class Result:
             "by_year": [{"year": int(y), "pv_value": num(r["pv_value"]), "pv_inputs": num(r["pv_inputs"])}
                         for y, r in self.by_year.iterrows()],
             "assumptions": self.assumptions,
+            **({"distributional": {k: (num(v) if isinstance(v, float) else v)
+                                   for k, v in self.distributional.items()}} if self.distributional else {}),
             "gaps": list(s.gaps),
             "proxy_table_notes": list(s.notices),
             "warnings": [{"code": w.code, "field": w.field, "message": w.message} for w in self.warnings],

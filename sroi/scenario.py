@@ -37,6 +37,7 @@ from .model import (
     Scheme,
     Source,
     Correlation,
+    Distributional,
     Reproduction,
     ReproductionFigure,
 )
@@ -54,7 +55,7 @@ LARGEST = 1e15
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
             "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios",
-            "uncertainty", "correlations", "reproduction", "payback")
+            "uncertainty", "correlations", "reproduction", "payback", "distributional")
 TOP_REQUIRED = ("name", "price_base", "horizon", "discounting", "inputs", "outcomes")
 PARAM_KEYS = ("base", "low", "high", "distribution", "source", "assumption", "note", "grade")
 DIST_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
@@ -77,7 +78,7 @@ INPUT_KEYS = ("id", "description", "funder", "amount", "quantity", "unit_cost", 
               "year", "years", "price_year", "source", "note", "grade")
 OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy", "start_year", "duration",
                 "drop_off", "deadweight", "displacement", "attribution", "beneficiary", "value_type",
-                "disbenefit", "evidence", "note")
+                "disbenefit", "evidence", "note", "income_quintile", "recipient_income")
 OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
                     "value_type")
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
@@ -435,6 +436,16 @@ class _Reader:
             scheme = replace(apply_grades(scheme), uncertainty="graded")
         if "correlations" in top:
             scheme = replace(scheme, correlations=self.correlations(top["correlations"], scheme))
+        if "distributional" in top:
+            t = self.table(top["distributional"], "distributional", ("eta", "reference_income", "source"))
+            eta = (self.in_range(self.number(t["eta"], "distributional.eta"), "distributional.eta", 0, 10,
+                                 what="must be an elasticity between 0 and 10 (the Green Book uses 1.3)")
+                   if "eta" in t else 1.3)
+            ref = (self.in_range(self.number(t["reference_income"], "distributional.reference_income"),
+                                 "distributional.reference_income", 0, _INF, lo_open=True,
+                                 what="must be an income greater than 0") if "reference_income" in t else None)
+            scheme = replace(scheme, distributional=Distributional(eta, ref, self.string(t, "source",
+                                                                                         "distributional")))
         if "payback" in top:
             scheme = replace(scheme, payback=cast(Any, self.string(top, "payback", "", choices=("discounted",
                                                                                              "sroi_guide"))))
@@ -794,7 +805,28 @@ class _Reader:
             disbenefit=disbenefit,
             evidence=evidence,
             note=self.string(t, "note", path),
+            **self.recipients(t, path),
         )
+
+    def recipients(self, t: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """``income_quintile`` (a bundled ONS quintile) or ``recipient_income``, not both."""
+        if "income_quintile" in t and "recipient_income" in t:
+            raise self.fail(f"{path}.recipient_income", "give income_quintile or recipient_income, not both")
+        if "income_quintile" in t:
+            from .distributional import quintile_incomes
+
+            known = quintile_incomes()
+            q = self.integer(t["income_quintile"], f"{path}.income_quintile", 1, 5)
+            if q not in known:
+                raise self.fail(f"{path}.income_quintile", f"the median income of quintile {q} is not bundled (only "
+                                f"{', '.join(map(str, sorted(known)))}); give recipient_income, the recipients' "
+                                "median equivalised disposable income, with its source in the note")
+            return {"income_quintile": q}
+        if "recipient_income" in t:
+            return {"recipient_income": self.in_range(self.number(t["recipient_income"], f"{path}.recipient_income"),
+                                                      f"{path}.recipient_income", 0, _INF, lo_open=True,
+                                                      what="must be an income greater than 0")}
+        return {}
 
 
 def metric_problem(metric: str, scheme: Scheme) -> str | None:

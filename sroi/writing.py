@@ -93,12 +93,16 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
             "beneficiary": o.beneficiary, "value_type": o.value_type, "disbenefit": o.disbenefit,
             "evidence": _drop_none({"source": o.evidence.source, "confidence": o.evidence.confidence,
                                     "note": o.evidence.note, "grade": o.evidence.grade}) or None,
-            "note": o.note,
+            "note": o.note, "income_quintile": o.income_quintile, "recipient_income": o.recipient_income,
         }))
     out["outcomes"] = outcomes
     if scheme.scenarios:
         out["scenarios"] = [_drop_none({"name": sc.name, "description": sc.description, "source": sc.source,
                                         "set": dict(sc.overrides)}) for sc in scheme.scenarios]
+    if scheme.distributional is not None:
+        dd = scheme.distributional
+        out["distributional"] = _drop_none({"eta": dd.eta, "reference_income": dd.reference_income,
+                                            "source": dd.source})
     if scheme.payback != "discounted":
         out["payback"] = scheme.payback
     if scheme.uncertainty != "declared":

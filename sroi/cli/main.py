@@ -175,7 +175,9 @@ def _compare(args: argparse.Namespace) -> int:
         show["payback_months"] = show["payback_months"].map(lambda v: "never" if v == float("inf") else f"{v:.0f}")
         show["cashable_share"] = show["cashable_share"].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
         if "p_ratio_exceeds_1" in show:
-            show["p_ratio_exceeds_1"] = show["p_ratio_exceeds_1"].map(lambda v: "-" if v != v else f"{v:.2f}")
+            from ..plots import probability_text
+
+            show["p_ratio_exceeds_1"] = show["p_ratio_exceeds_1"].map(lambda v: "-" if v != v else probability_text(v))
             show = show.rename(columns={"p_ratio_exceeds_1": "P(ratio > 1)"})
         buf = io.StringIO()
         c = league.common

@@ -79,6 +79,9 @@ SETTINGS_ROWS = (
     ("proxy_tables", "Local proxy tables", "one CSV file per line, relative to the workbook (optional)"),
     ("uncertainty", "Uncertainty", "declared (only the distributions given) | graded (evidence-graded defaults)"),
     ("payback", "Headline payback", "discounted | sroi_guide (investment / monthly first-year value)"),
+    ("distributional_eta", "Distributional eta", "Green Book elasticity (1.3); blank for no distributional analysis"),
+    ("distributional_reference_income", "Distributional reference income", "blank: the bundled ONS median"),
+    ("distributional_source", "Distributional source", "text (optional)"),
 )
 SETTINGS_FIRST = 4
 
@@ -112,6 +115,8 @@ OUTCOME_COLUMNS = (
     ("evidence_confidence", "Evidence: confidence", "high | medium | low", 12, None, I),
     ("evidence_note", "Evidence: note", "optional", 30, None, I),
     ("evidence_grade", "Evidence: grade", "1 (strongest) to 6", 9, WHOLE, I),
+    ("income_quintile", "Recipients' income quintile", "1 or 5 (bundled ONS medians)", 10, WHOLE, I),
+    ("recipient_income", "Recipients' median income", "equivalised, a year", 12, MONEY, I),
     ("note", "Note", "optional", 30, None, I),
     ("rebase", "Rebase factor", "x to price base", 12, FACTOR, F),
     ("impact", "Impact per unit, year 1", "proxy x rebase x (1-dw) x (1-disp) x (1-attr); signed", 16, MONEY, F),

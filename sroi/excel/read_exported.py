@@ -143,6 +143,11 @@ class ExportedReader(Reader):
             value = setting_text(key, key)
             if value is not None:
                 data[key] = value
+        dist = present([(key, c.number(S, f"B{row['distributional_' + key]}", key.replace("_", " "), "number",
+                                       f"distributional.{key}")) for key in ("eta", "reference_income")]
+                       + [("source", setting_text("distributional_source", "distributional.source"))])
+        if dist:
+            data["distributional"] = dist
         tables = setting_text("proxy_tables", "proxy_tables")
         if tables:
             data["proxy_tables"] = [t.strip() for t in tables.splitlines() if t.strip()]
@@ -415,6 +420,10 @@ class ExportedReader(Reader):
         if start is not None:
             d["start_year"] = start
         d["disbenefit"] = c.flag(sh, f"{col('disbenefit')}{r}", "disbenefit", yes_no=True)
+        d.update(present([("income_quintile", c.whole(sh, f"{col('income_quintile')}{r}", "income quintile",
+                                                      f"{at}.income_quintile")),
+                          ("recipient_income", c.number(sh, f"{col('recipient_income')}{r}", "recipients' income",
+                                                        "money", f"{at}.recipient_income"))]))
         evidence = present([*((key, c.text(sh, f"{col('evidence_' + key)}{r}", f"evidence {key}",
                                            f"{at}.evidence.{key}")) for key in ("source", "confidence", "note")),
                             ("grade", c.whole(sh, f"{col('evidence_grade')}{r}", "evidence grade",

@@ -88,6 +88,9 @@ class InputSheets(SheetWriter):
             "rate": None, "discounting_source": d.source, "cohort_source": s.cohort_source,
             "proxy_tables": "\n".join(s.proxy_tables) or None, "uncertainty": s.uncertainty,
             "payback": s.payback,
+            "distributional_eta": s.distributional.eta if s.distributional else None,
+            "distributional_reference_income": s.distributional.reference_income if s.distributional else None,
+            "distributional_source": s.distributional.source if s.distributional else None,
         }
         for key, label, help_text in SETTINGS_ROWS:
             r = L.setting(key)
@@ -156,7 +159,8 @@ class InputSheets(SheetWriter):
                 "quantity_basis": qk, "proxy_ref": pr.ref, "beneficiary": o.beneficiary,
                 "value_type": o.value_type, "disbenefit": o.disbenefit, "evidence_source": o.evidence.source,
                 "evidence_confidence": o.evidence.confidence, "evidence_note": o.evidence.note,
-                "evidence_grade": o.evidence.grade, "note": o.note,
+                "evidence_grade": o.evidence.grade, "note": o.note, "income_quintile": o.income_quintile,
+                "recipient_income": o.recipient_income,
                 "start_year": o.start_year,
             }
             for key, value in text.items():
