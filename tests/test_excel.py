@@ -235,7 +235,7 @@ def test_sheets_are_laid_out_for_people(tmp_path):
         assert h in headers
     assert m.freeze_panes == "C5" and wb["Year by year"].freeze_panes == "D4"
     assert m.column_dimensions["C"].width == 40
-    assert m["O5"].number_format == "0.0##%" and m["AG5"].number_format == "#,##0.00"
+    assert m["O5"].number_format == "0.0##%" and m["AH5"].number_format == "#,##0.00"  # first_value
     assert m["O5"].fill.fgColor.rgb == INPUT_FILL.fgColor.rgb != FORMULA_FILL.fgColor.rgb
     legend = [wb["About"][f"A{r}"].value for r in range(9, 12)]
     assert legend == ["Input", "Formula", "Reference"]

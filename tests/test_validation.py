@@ -40,7 +40,7 @@ def with_input(**changes):
 
 
 ALLOWED_OUTCOME = ("id, stakeholder, outcome, indicator, quantity, proxy, start_year, duration, drop_off, "
-                   "deadweight, displacement, attribution, beneficiary, value_type, disbenefit, evidence, note")
+                   "deadweight, displacement, attribution, beneficiary, value_type, disbenefit, evidence, note, income_quintile, recipient_income")
 ALLOWED_HOLDERS = ("nhs, la_adult_social_care, la_childrens_services, la_public_health, la_housing, la_other, "
                    "schools, police, courts, prisons_probation, dwp, hmrc, central_government_other, participant, "
                    "family_carers, community, volunteers, employers, voluntary_sector, other")
@@ -52,7 +52,7 @@ CASES = [
     ("unknown-top-level", dict(minimal(), horizn=3),
      "horizn: unknown field; did you mean 'horizon'? allowed: format, name, place, description, price_base, "
      "currency, horizon, sources, discounting, cohort, inputs, outcomes, budget_holders, gaps, proxy_tables, "
-     "scenarios, uncertainty, correlations, reproduction, payback"),
+     "scenarios, uncertainty, correlations, reproduction, payback, distributional"),
     ("rate-above-one", outcome(deadweight=1.2),
      "outcomes[1].deadweight: must be a rate between 0 and 1, got 1.2"),
     ("rate-below-zero", outcome(attribution=-0.1),

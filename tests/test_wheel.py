@@ -84,7 +84,8 @@ def test_wheel_and_sdist_carry_code_data_examples_and_licence(dist):
     assert code <= names, sorted(code - names)
     data = {f"sroi/data/deflators/{n}" for n in ("gbp.csv", "gbp.toml")} | {
         "sroi/data/proxies/proxies.csv", "sroi/data/proxies/README.md", "sroi/data/uncertainty/grades.toml",
-        "sroi/data/uncertainty/optimism_bias.toml", "sroi/data/uncertainty/README.md"}
+        "sroi/data/uncertainty/optimism_bias.toml", "sroi/data/uncertainty/README.md",
+        "sroi/data/distributional/ons_income.toml"}
     examples = {"sroi/examples/" + p.relative_to(ROOT / "scenarios").as_posix()
                 for p in (ROOT / "scenarios").rglob("*.toml")}
     assert data | examples <= names, sorted((data | examples) - names)

@@ -33,6 +33,13 @@ class ExportedReader(Reader):
         super().__init__(book)
         # "Sheet!A1" -> (row on 'Parameters', {key: (raw value, its cell)})
         self.meta: dict[str, tuple[int, dict[str, tuple[Any, str]]]] = {}
+        # parameter name (column A, e.g. "gain.deadweight") -> its "Sheet!A1" key above: a row of
+        # 'Parameters' belongs to its parameter by name, so a sorted impact map keeps each
+        # outcome's range, distribution and source (the cell is the fallback, for a renamed id)
+        self.meta_names: dict[str, str] = {}
+        self.row_id: str | None = None  # the id of the outcome or input row being read
+        self.names_by_key: dict[str, str] = {}  # "Sheet!A1" -> the name on its 'Parameters' row
+        self.renames: dict[str, str] = {}  # an id renamed in the workbook: old id -> new id
 
     # -- structure ---------------------------------------------------------------------
     def labelled_rows(self, sheet: str, labels: list[str], column: str = "A", last: int = 80) -> dict[str, int]:
@@ -82,12 +89,21 @@ class ExportedReader(Reader):
             if not isinstance(key, str):
                 raise self.fail(sh, f"C{r}", f"must name a cell such as 'Impact map!O5', got {shown(key)}")
             self.meta[key.strip()] = (r, values)
+            name = self.book.formulas[sh][f"A{r}"].value
+            if isinstance(name, str) and name.strip():
+                self.meta_names[name.strip()] = key.strip()
+                self.names_by_key[key.strip()] = name.strip()
 
     def param(self, sheet: str, ref: str, path: str, label: str, kind: str, *, base: bool = True) -> Any:
         """A parameter: the base from its cell, the rest from its row of 'Parameters'."""
         x = self.c.number(sheet, ref, label, kind, path) if base else None
         self.c.note(f"{path}.base", sheet, ref, label)
-        meta = self.meta.pop(f"{sheet}!{ref}", (0, None))[1]
+        name = self.param_name(path)
+        key = self.meta_names.get(name or "", f"{sheet}!{ref}")
+        old = self.names_by_key.get(key)
+        if name and old and old != name and self.row_id and "." in old:  # found by cell: the id was renamed
+            self.renames[old.rsplit(".", 1)[0]] = self.row_id
+        meta = self.meta.pop(key, (0, None))[1]
         if not meta or all(blank(v) for v, _ in meta.values()):
             return x
         out: dict[str, Any] = {} if x is None and base else ({"base": x} if base else {})
@@ -113,6 +129,18 @@ class ExportedReader(Reader):
             out["distribution"] = dist
             self.c.note(f"{path}.distribution", PARAMETERS, meta["distribution"][1], f"{label} distribution")
         return out
+
+    def param_name(self, path: str) -> str | None:
+        """The parameter's name as 'Parameters' column A writes it, from its field path."""
+        if path == "discounting.rate":
+            return path
+        if path.startswith("cohort.participants["):
+            return f"cohort.year{path[len('cohort.participants['):-1]}"
+        if self.row_id is None or not path.startswith(("outcomes[", "inputs[")):
+            return None
+        parts = path.split(".")
+        field = "proxy" if "proxy" in parts else parts[-1]
+        return f"{self.row_id}.{field}"
 
     # -- sheets ------------------------------------------------------------------------
     def read(self) -> Scheme:
@@ -178,14 +206,16 @@ class ExportedReader(Reader):
         data["sources"] = self.records(SOURCES, ("id", "citation", "url", "note"), "source", "sources")
         data["budget_holders"] = self.records(HOLDERS, ("id", "name"), "budget holder", "budget_holders")
         data["gaps"] = self.gaps()
-        data["scenarios"] = self.scenarios()
+        data["inputs"] = [self.input(L, j) for j in range(L.inputs)]
+        data["outcomes"] = [self.outcome(L, i) for i in range(L.outcomes)]
+        data["scenarios"] = self.renamed_sets(self.scenarios())
         data["correlations"] = self.correlations()
+        for corr in data["correlations"]:
+            corr["parameters"] = [self.renamed(n) for n in corr["parameters"]]
         reproduction = self.reproduction()
         if reproduction:
             data["reproduction"] = reproduction
-        data["inputs"] = [self.input(L, j) for j in range(L.inputs)]
         self.no_extra_rows(INPUTS, INPUT_COLUMNS, L.inputs, "input")
-        data["outcomes"] = [self.outcome(L, i) for i in range(L.outcomes)]
         self.no_extra_rows(MAP, OUTCOME_COLUMNS, L.outcomes, "outcome")
         for key, (r, values) in self.meta.items():
             if any(not blank(v) for v, _ in values.values()):
@@ -196,7 +226,33 @@ class ExportedReader(Reader):
                 del data[key]
         scheme = validate(data, self.book.file, c.where)
         self.check_library(scheme, L)
+        self.check_formulas(scheme)
         return scheme
+
+    def check_formulas(self, scheme: Scheme) -> None:
+        """A formula cell typed over with a number changes what the workbook shows but not
+        the scheme, so the two would disagree in silence: refuse it, naming the cell. The
+        cells checked are those the export writes as formulas for this scheme (rebuilt
+        from what was read, so a sorted map is checked row for row)."""
+        from .write import build_workbook
+
+        expected = build_workbook(scheme)
+        for ws in expected.worksheets:
+            if ws.title not in self.book.formulas.sheetnames:
+                continue
+            mine = self.book.formulas[ws.title]
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    got = mine[cell.coordinate]
+                    if got.data_type == "f" or (isinstance(got.value, str) and got.value.startswith("=")):
+                        continue
+                    raise self.fail(ws.title, cell.coordinate,
+                                    f"this cell held a formula and now holds {shown(got.value) if got.value is not None else 'nothing'}"
+                                    "; sroi import reads only the yellow input cells, so the scheme would not "
+                                    "match what the workbook shows: put the change in an input cell (or restore "
+                                    "the formula by exporting again)")
 
     def check_bands(self) -> None:
         lower = 0.0
@@ -295,6 +351,17 @@ class ExportedReader(Reader):
             c.note(f"{at}.set.{pname}", sh, f"E{r}", f"value of {pname}")
         return out
 
+    def renamed(self, name: str) -> str:
+        """A parameter name with an id renamed in the workbook replaced by its new id."""
+        owner, dot, field = name.rpartition(".")
+        return f"{self.renames[owner]}.{field}" if dot and owner in self.renames else name
+
+    def renamed_sets(self, scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Scenarios follow an id renamed in the workbook, as 'Parameters' does."""
+        for sc in scenarios:
+            sc["set"] = {self.renamed(k): v for k, v in sc["set"].items()}
+        return scenarios
+
     def correlations(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         sh, c = CORRELATIONS, self.c
@@ -375,6 +442,7 @@ class ExportedReader(Reader):
         sh, r, col, c, at = INPUTS, L.in_row(j), Layout.in_col, self.c, f"inputs[{j + 1}]"
         d = self.row_texts(sh, r, col, at, "input", "input", ("id", "description", "funder", "kind", "basis", "unit",
                                                               "source", "note"))
+        self.row_id = d["id"]
         amounts = ((key, self.param(sh, f"{col(key)}{r}", f"{at}.{key}", key.replace("_", " "), kind))
                    for key, kind in (("amount", "money"), ("quantity", "number"), ("unit_cost", "money")))
         d.update(present([*amounts, ("price_year", c.price_year(sh, f"{col('price_year')}{r}", "price year",
@@ -391,6 +459,7 @@ class ExportedReader(Reader):
         sh, r, col, c, at = MAP, L.out_row(i), Layout.out_col, self.c, f"outcomes[{i + 1}]"
         d = self.row_texts(sh, r, col, at, "outcome", "outcome row", ("id", "stakeholder", "outcome", "indicator",
                                                                       "beneficiary", "value_type", "note"))
+        self.row_id = d["id"]
         basis = c.text(sh, f"{col('quantity_basis')}{r}", "quantity basis")
         ref = f"{col('quantity')}{r}"
         c.note(f"{at}.quantity", sh, ref, "quantity")

@@ -1,0 +1,99 @@
+"""Edits analysts make in an exported workbook: none may lose a number in silence."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+import sroi
+from sroi.errors import ScenarioError
+from sroi.excel import export_workbook, import_workbook
+from sroi.excel.layout import MAP, OUTCOME_COLUMNS, Layout
+from sroi.scenario import from_dict, to_dict
+
+from .conftest import minimal
+
+
+def two_outcomes() -> dict:
+    d = minimal()
+    d["outcomes"][0]["deadweight"] = {"base": 0.2, "low": 0.1, "high": 0.3, "source": "first outcome's source"}
+    d["outcomes"].append(dict(d["outcomes"][0], id="other", quantity=50,
+                              deadweight={"base": 0.4, "low": 0.35, "high": 0.6, "assumption": "second's reason"}))
+    return d
+
+
+def test_a_sorted_impact_map_keeps_each_outcomes_parameters(tmp_path):
+    """Sorting the impact map's rows (here: the two outcome rows swap, as a sort on the ID
+    column descending would) moves each row's input cells; its formulas, which refer to
+    their own row, stay alike. The 'Parameters' rows are tied by name, so each outcome
+    keeps its own range, source and assumption: the import is the scheme with the
+    outcomes in the new order, and the ratio is unchanged. (Tied by cell, as before, each
+    outcome silently took the other's deadweight range, source and assumption.)"""
+    s = from_dict(two_outcomes())
+    path = tmp_path / "m.xlsx"
+    export_workbook(s, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[MAP]
+    L = Layout(2, 1, s.horizon, 1, 0)
+    r1, r2 = L.out_row(0), L.out_row(1)
+    for k, (key, *_rest, style) in enumerate(OUTCOME_COLUMNS, 1):
+        if style != "input":
+            continue
+        a, b = ws.cell(r1, k), ws.cell(r2, k)
+        a.value, b.value = b.value, a.value
+    wb.save(path)
+    back = import_workbook(path)
+    assert [o.id for o in back.outcomes] == ["other", "gain"]
+    by_id = {o.id: o for o in back.outcomes}
+    assert by_id["gain"].deadweight == s.outcomes[0].deadweight
+    assert by_id["other"].deadweight == s.outcomes[1].deadweight
+    assert sroi.run(back).sroi_ratio == pytest.approx(sroi.run(s).sroi_ratio, rel=1e-12)
+
+
+def test_a_formula_typed_over_is_refused_naming_the_cell(tmp_path):
+    """Typing a number over a green formula cell changed the workbook's figures while the
+    import ignored it; now the import stops and names the cell."""
+    s = from_dict(two_outcomes())
+    path = tmp_path / "m.xlsx"
+    export_workbook(s, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[MAP]
+    col = next(k for k, (key, *_r) in enumerate(OUTCOME_COLUMNS, 1) if key == "impact")
+    cell = ws.cell(5, col)
+    assert isinstance(cell.value, str) and cell.value.startswith("=")
+    cell.value = 1234.5
+    wb.save(path)
+    with pytest.raises(ScenarioError) as info:
+        import_workbook(path)
+    assert f"{MAP}!{cell.coordinate}" in str(info.value) and "held a formula and now holds 1234.5" in str(info.value)
+
+
+def test_an_untouched_export_still_imports_exactly(tmp_path):
+    s = from_dict(two_outcomes())
+    export_workbook(s, tmp_path / "m.xlsx")
+    assert to_dict(import_workbook(tmp_path / "m.xlsx")) == to_dict(s)
+
+
+def test_scenarios_and_correlations_follow_a_renamed_id(tmp_path):
+    """Renaming an outcome's id in the impact map: its 'Parameters' rows follow by cell, and
+    now so do the named scenarios and correlations that name it (they broke before)."""
+    d = two_outcomes()
+    d["outcomes"][0]["proxy"]["value"] = {"base": 1000, "distribution": {"type": "gamma", "sd": 100}}
+    d["outcomes"][1]["proxy"] = dict(d["outcomes"][1]["proxy"],
+                                     value={"base": 1000, "distribution": {"type": "gamma", "sd": 100}})
+    d["scenarios"] = [{"name": "low", "set": {"gain.deadweight": 0.3}}]
+    d["correlations"] = [{"parameters": ["gain.proxy", "other.proxy"], "rho": 0.5}]
+    s = from_dict(d)
+    path = tmp_path / "m.xlsx"
+    export_workbook(s, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[MAP]
+    col = next(k for k, (key, *_r) in enumerate(OUTCOME_COLUMNS, 1) if key == "id")
+    r = Layout(2, 1, s.horizon, 1, 0).out_row(0)
+    assert ws.cell(r, col).value == "gain"
+    ws.cell(r, col).value = "better_lives"
+    wb.save(path)
+    back = import_workbook(path)
+    assert back.scenarios[0].overrides == (("better_lives.deadweight", 0.3),)
+    assert back.correlations[0].parameters == ("better_lives.proxy", "other.proxy")
+    assert back.outcomes[0].deadweight == s.outcomes[0].deadweight
