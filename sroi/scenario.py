@@ -849,5 +849,49 @@ def metric_problem(metric: str, scheme: Scheme) -> str | None:
     return None
 
 
+def with_values(scheme: Scheme, values: Mapping[str, float]) -> Scheme:
+    """``scheme`` with the base value of each named parameter replaced (``--set
+    PARAM=VALUE``), validated as a file would be: a value outside the field's range, or
+    outside the parameter's own low-high range, is the same one-line error. A proxy taken
+    from the library keeps the library's value (override it in ``sroi run --set``, or give
+    the outcome its own proxy)."""
+    from .engine.spec import check_override
+
+    refs = {r.name: r for r in scheme.parameters()}
+    data = to_dict(scheme)
+    for name, value in values.items():
+        if name not in refs:
+            close = difflib.get_close_matches(name, list(refs), n=1)
+            raise ScenarioError(scheme.path, "--set", f"no parameter named '{name}'"
+                                + (f"; did you mean '{close[0]}'?" if close else ""))
+        ref = refs[name]
+        x = check_override(ref, value, scheme.path)
+        node: Any = data
+        tokens = re.findall(r"([a-z_]+)(?:\[(\d+)\])?", ref.path)
+        for k, (key, idx) in enumerate(tokens):
+            last = k == len(tokens) - 1
+            if key == "proxy" and isinstance(node.get("proxy"), (str, Mapping)) and (
+                    isinstance(node["proxy"], str) or "id" in node["proxy"]):
+                raise ScenarioError(scheme.path, "--set", f"'{name}' comes from the proxy library; its value is "
+                                    "the library's (use sroi run --set, or give the outcome its own proxy)")
+            if idx:
+                lst = node[key]
+                if last:
+                    cur = lst[int(idx) - 1]
+                    lst[int(idx) - 1] = {**cur, "base": x} if isinstance(cur, dict) else x
+                else:
+                    node = lst[int(idx) - 1]
+            elif last:
+                cur = node.get(key)
+                node[key] = {**cur, "base": x} if isinstance(cur, dict) else x
+            else:
+                node = node[key]
+    try:
+        return from_dict(data, path=scheme.path)
+    except ScenarioError as exc:
+        sets = ", ".join(f"{k}={v:g}" for k, v in values.items())
+        raise ScenarioError(scheme.path, "--set", f"{sets} leaves {exc.field}: {exc.message}") from None
+
+
 # The writing half lives in sroi.writing; re-exported here for one place to import from.
 from .writing import dumps, save, to_dict  # noqa: E402

@@ -3,6 +3,7 @@ of probabilities from inputs that carry no uncertainty, and the assumption gate.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -426,3 +427,28 @@ def test_sroi_guide_payback_hand_worked(tmp_path, capsys):
     assert out.index("Payback (SROI Guide)") < out.index("Payback (discounted)")
     export_workbook(s, tmp_path / "s.xlsx")
     assert import_workbook(tmp_path / "s.xlsx").payback == "sroi_guide"
+
+
+def test_overrides_and_set_are_range_checked(tmp_path, capsys):
+    """A deadweight of 1.5 gave a negative present value in silence through overrides=;
+    now it is the file's message, and --set applies the same check on run, sensitivity and
+    report (moving a base outside the file's own range names that range)."""
+    lac = str(ROOT / "scenarios/local_area_coordination.toml")
+    s = sroi.load(lac)
+    with pytest.raises(ScenarioError, match="lower_cost_support.deadweight: must be a rate between 0 and 1, got 1.5"):
+        sroi.run(s, overrides={"lower_cost_support.deadweight": 1.5})
+    with pytest.raises(ScenarioError, match="coordinators.unit_cost: must not be negative"):
+        sroi.run(s, overrides={"coordinators.unit_cost": -1})
+    with pytest.raises(KeyError, match="did you mean 'lower_cost_support.deadweight'"):
+        sroi.run(s, overrides={"lower_cost_support.deadwight": 0.3})
+    moved = sroi.run(s, overrides={"lower_cost_support.deadweight": 0.3}).sroi_ratio
+    assert main(["run", lac, "--set", "lower_cost_support.deadweight=0.3", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sroi_ratio"] == pytest.approx(moved, rel=1e-12)
+    for argv in (["run", lac, "--set", "lower_cost_support.deadweight=1.5"],
+                 ["sensitivity", lac, "--psa", "100", "--set", "nope=1"],
+                 ["report", lac, "-o", str(tmp_path / "r.html"), "--set", "coordinators.unit_cost=40000"],
+                 ["run", lac, "--set", "deadweight"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, argv
+    assert not (tmp_path / "r.html").exists()

@@ -16,6 +16,7 @@ from .._version import __version__
 from ..errors import PriceYearError, ScenarioError
 from ..fileio import OutputExistsError, OutputWriteError, atomic_write
 from ..proxies import AREAS
+from .options import add_set_option, load_with_sets
 
 EXIT_BAD_INPUT = 2
 
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     run.add_argument("-o", "--output", help="write to this file instead of standard output")
     run.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    add_set_option(run)
 
     val = sub.add_parser("validate", help="check a scheme file and say what is wrong")
     val.add_argument("files", nargs="+", help="scheme files (TOML)")
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
                      help="for the PSA, give parameters with a low-high range but no distribution this one")
     rep.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    add_set_option(rep)
 
     cmp_ = sub.add_parser("compare", help="a league table of schemes with comparability checks")
     cmp_.add_argument("files", nargs="+", help="scheme files (TOML)")
@@ -119,9 +122,8 @@ def _emit(text: str, output: str | None, force: bool) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from ..results import run
-    from ..scenario import load
 
-    result = run(load(args.file))
+    result = run(load_with_sets(args, args.file))
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False)
     else:
@@ -398,12 +400,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             from ..fileio import refuse_existing
             from ..report import write_report
-            from ..scenario import load
             from ..sensitivity import analyse
 
             from .sensitivity import parse_correlations
 
-            scheme = load(args.file)
+            scheme = load_with_sets(args, args.file)
             refuse_existing(args.output, force=args.force)  # before seconds of analyses
             pairs = parse_correlations(args.correlation, args.file)
             analyses = analyse(scheme, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges, correlation=pairs)

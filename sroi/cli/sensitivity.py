@@ -41,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "of N observations of PARAM costing COST (repeatable; PARAM:N:COST:SD gives the sd of one "
                         "observation, needed unless PARAM is a rate)")
     add_correlation_option(p)
+    from .options import add_set_option
+
+    add_set_option(p)
     p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
     p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -147,12 +150,13 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def handle(args: argparse.Namespace) -> str:
     from ..engine import compile_scheme
-    from ..scenario import load
     from ..sensitivity import one_way, psa, run_scenarios, sobol, switching_values
 
     from ..sensitivity import ranges_as_distributions
 
-    scheme = load(args.file)
+    from .options import load_with_sets
+
+    scheme = load_with_sets(args, args.file)
     model = compile_scheme(scheme)
     drawn = compile_scheme(ranges_as_distributions(scheme, args.ranges)) if args.ranges else model
     pairs = parse_correlations(args.correlation, args.file)
