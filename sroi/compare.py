@@ -119,7 +119,7 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
         if f"{d[0]}/{d[1]}" != common["discounting"]:
             flags.append(f"discounting {d[0]}/{d[1]}")
         if s.horizon != common["horizon"]:
-            flags.append(f"horizon {s.horizon} years")
+            flags.append(f"horizon {s.horizon} year{'s' if s.horizon != 1 else ''}")
         if perspective(s) != common["perspective"]:
             flags.append(f"counts {perspective(s)} value")
         npv_rebased = math.nan

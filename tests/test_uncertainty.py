@@ -168,7 +168,9 @@ def test_compare_shows_intervals_and_says_when_there_is_none(tmp_path, capsys):
     assert main(["compare", fnp, lac, "--psa", "300", "--rank-by", "p_ratio_exceeds_1",
                  "--forest", str(tmp_path / "f.png")]) == 0
     out = capsys.readouterr().out
-    assert "none: nothing uncertain" in out and "ranked by p_ratio_exceeds_1" in out
+    assert "no interval*" in out and "no parameter of this scheme is uncertain" in out
+    assert "Ranked by p_ratio_exceeds_1" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
     lac_line = next(line for line in out.splitlines() if line.startswith("Local Area"))
     assert " to " in lac_line
     assert (tmp_path / "f.png").stat().st_size > 5000

@@ -134,6 +134,53 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _league_text(league) -> str:
+    """The league table as text within 100 columns: a numbered row a scheme (its name cut to
+    fit), the figures, then each scheme's comparability flags as numbered notes."""
+    import textwrap
+
+    from ..display import _table, money, ratio_text
+    from ..plots import probability_text
+
+    table = league.table
+    has_psa = "p_ratio_exceeds_1" in table.columns
+    cur = league.common.get("currency", "GBP")
+    headers = ["#", "scheme", "ratio"] + (["95% interval", "P(>1)"] if has_psa else []) + \
+        [f"NPV ({league.price_base})", "payback", "cashable"]
+    name_width = 29 if has_psa else 50
+
+    def r2(x: float) -> str:  # two decimals, or two significant figures below 0.1
+        return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
+
+    rows = []
+    for k, (name, r) in enumerate(table.iterrows(), 1):
+        short = name if len(name) <= name_width else name[: name_width - 1].rstrip() + "…"
+        row = [str(k), short, ratio_text(r["sroi_ratio"])]
+        if has_psa:
+            row += (["no interval*", "-"] if r["ratio_low"] != r["ratio_low"] else
+                    [f"{r2(r['ratio_low'])} to {r2(r['ratio_high'])}", probability_text(r["p_ratio_exceeds_1"])])
+        row += ["-" if r["npv_rebased"] != r["npv_rebased"] else money(r["npv_rebased"], cur),
+                "never" if r["payback_months"] == float("inf") else f"{r['payback_months']:.0f} mo",
+                "-" if r["cashable_share"] != r["cashable_share"] else f"{100 * r['cashable_share']:.0f}%"]
+        rows.append(row)
+    right = [True, False, True] + ([False, True] if has_psa else []) + [True, True, True]
+    c = league.common
+    lines = textwrap.wrap(f"NPVs in {league.price_base} prices. Comparability is against the most common setting: "
+                          f"discounting {c['discounting']}, horizon {c['horizon']} years, perspective "
+                          f"{c['perspective']}.", 100)
+    if league.rank_by != "sroi_ratio":
+        lines.append(f"Ranked by {league.rank_by}, largest first.")
+    lines += [""] + _table(headers, rows, right)
+    if has_psa and table["ratio_low"].isna().any():
+        lines += ["* no parameter of this scheme is uncertain, so no interval or probability can be given"]
+    notes = [(k, flags) for k, flags in enumerate(table["comparability"], 1) if flags]
+    if notes:
+        lines += ["", "Not comparable as they stand:"]
+        for k, flags in notes:
+            lines += textwrap.wrap(flags, 100, initial_indent=f"{k:>3}  ", subsequent_indent="     ")
+    return "\n".join(lines)
+
+
 def _compare(args: argparse.Namespace) -> int:
     import io
 
@@ -159,36 +206,7 @@ def _compare(args: argparse.Namespace) -> int:
     elif args.format == "json":
         text = table.reset_index().to_json(orient="records", indent=2, double_precision=15)
     else:
-        from ..display import ratio_text
-
-        psa_cols = ["ratio_low", "ratio_high", "p_ratio_exceeds_1"] if "p_ratio_exceeds_1" in table.columns else []
-        cols = ["sroi_ratio"] + psa_cols + ["npv_rebased", "payback_months", "cashable_share", "comparability"]
-        show = table[cols].copy()
-        if psa_cols:
-            def interval(r):
-                if r["ratio_low"] != r["ratio_low"]:
-                    return "none: nothing uncertain"
-                return f"{r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
-
-            show.insert(1, f"{100 * league.interval:g}% interval", table.apply(interval, axis=1))
-            show = show.drop(columns=["ratio_low", "ratio_high"])
-        show["sroi_ratio"] = show["sroi_ratio"].map(ratio_text)
-        show["npv_rebased"] = show["npv_rebased"].map(lambda v: "-" if v != v else f"{v:,.0f}")
-        show["payback_months"] = show["payback_months"].map(lambda v: "never" if v == float("inf") else f"{v:.0f}")
-        show["cashable_share"] = show["cashable_share"].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
-        if "p_ratio_exceeds_1" in show:
-            from ..plots import probability_text
-
-            show["p_ratio_exceeds_1"] = show["p_ratio_exceeds_1"].map(lambda v: "-" if v != v else probability_text(v))
-            show = show.rename(columns={"p_ratio_exceeds_1": "P(ratio > 1)"})
-        buf = io.StringIO()
-        c = league.common
-        buf.write(f"NPVs in {league.price_base} prices; comparability is against the most common setting "
-                  f"(discounting {c['discounting']}, horizon {c['horizon']} years, perspective {c['perspective']})\n")
-        if league.rank_by != "sroi_ratio":
-            buf.write(f"ranked by {league.rank_by}, largest first\n")
-        buf.write(show.to_string())
-        text = buf.getvalue()
+        text = _league_text(league)
     _emit(text, args.output, args.force)
     if args.chart:
         import matplotlib
