@@ -30,6 +30,11 @@ TYPE_LABELS = {"fiscal_cashable": "fiscal, cashable", "fiscal_non_cashable": "fi
 
 
 def _ax(ax):
+    import matplotlib
+
+    # Text from a scheme file is text: '$5 and $10' must not become mathtext ('5and10'),
+    # and '$\\foo$' must not crash a chart.
+    matplotlib.rcParams["text.parse_math"] = False
     if ax is None:
         import matplotlib.pyplot as plt
 

@@ -155,7 +155,7 @@ def read_table(path: str | Path, *, bundled: bool = False) -> list[ProxyRecord]:
     """Read and validate one proxy table. Duplicate ids within a table are an error."""
     file = str(path)
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        with open(path, newline="", encoding="utf-8-sig") as fh:  # Excel's "CSV UTF-8" starts with a BOM
             reader = csv.DictReader(fh)
             header = tuple(reader.fieldnames or ())
             missing = [c for c in COLUMNS if c not in header]

@@ -117,7 +117,7 @@ def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
     except OSError as exc:
         raise ScenarioError(name, "", f"cannot be read ({exc.strerror or exc})") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark (Notepad) is not content
     except UnicodeDecodeError as exc:
         raise ScenarioError(name, "", f"is not UTF-8 text (byte {exc.start}); a scheme file is TOML in UTF-8") \
             from None

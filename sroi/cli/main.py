@@ -106,7 +106,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f, *range(0x80, 0xa0))}
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters (other than newline and tab) shown as ``\\xNN``:
+    an escape sequence in a scheme's name must not clear or rewrite the terminal."""
+    return text.translate(_CONTROL)
+
+
 def _emit(text: str, output: str | None, force: bool) -> None:
+    text = visible(text)
     if output:
         atomic_write(output, text if text.endswith("\n") else text + "\n", force=force)
     else:
@@ -132,6 +142,22 @@ def _run(args: argparse.Namespace) -> int:
         text = result_text(result)
     _emit(text, args.output, args.force)
     return 0
+
+
+def safe_csv(table) -> str:
+    """``table`` as CSV with every text cell that a spreadsheet would run as a formula
+    (starting = + - @, a tab or a carriage return) prefixed with a quote mark, so a scheme
+    named '=HYPERLINK(...)' opens as text (OWASP's CSV-injection advice)."""
+    def neutral(v):
+        return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+
+    out = table.copy()
+    out.index = [neutral(i) for i in out.index]
+    out.index.name = table.index.name
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].map(neutral)
+    return out.to_csv(lineterminator="\n")
 
 
 def _league_text(league) -> str:
@@ -202,7 +228,7 @@ def _compare(args: argparse.Namespace) -> int:
                         correlation=parse_correlations(args.correlation, args.files[0]))
     table = league.table
     if args.format == "csv":
-        text = table.to_csv(lineterminator="\n")
+        text = safe_csv(table)
     elif args.format == "json":
         text = table.reset_index().to_json(orient="records", indent=2, double_precision=15)
     else:
@@ -402,8 +428,41 @@ def _examples(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The most PSA draws a command will run: its outputs alone would pass 10 GB beyond this.
+MAX_DRAWS = 100_000_000
+
+
+def check_options(args: argparse.Namespace) -> str | None:
+    """Why an option value cannot be used (one line), or None. Values that would crash
+    (a negative seed), exhaust memory (a PSA of 10^12 draws) or quietly mean nonsense (a
+    negative spread inverts the tornado) are refused before any work."""
+    import math
+
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed < 2**63:
+        return f"--seed must be a whole number from 0 to 2^63 - 1, got {seed}"
+    psa = getattr(args, "psa", None)
+    if psa is not None and not 0 <= psa <= MAX_DRAWS:
+        return f"--psa must be from {0 if args.command != 'sensitivity' else 1} to {MAX_DRAWS:,} draws, got {psa}"
+    for name in ("threshold", "target"):
+        v = getattr(args, name, None)
+        if v is not None and not (math.isfinite(v) and v >= 0):
+            return f"--{name} must be a finite ratio of 0 or more, got {v}"
+    spread = getattr(args, "spread", None)
+    if spread is not None and not (math.isfinite(spread) and 0 < spread <= 1):
+        return f"--spread must be a fraction above 0 and at most 1 (0.2 moves each parameter by +/- 20%), got {spread}"
+    sobol = getattr(args, "sobol", None)
+    if sobol is not None and not 2 <= sobol <= 2**24:
+        return f"--sobol must be from 2 to {2**24:,} base samples, got {sobol}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    problem = check_options(args)
+    if problem:
+        print(f"sroi {args.command}: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         if args.command == "run":
             return _run(args)

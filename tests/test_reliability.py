@@ -1,0 +1,88 @@
+"""Hostile and careless input: refused in one line, or handled as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import tomli_w
+
+from sroi.cli import main
+from sroi.scenario import load
+
+from .conftest import minimal
+
+
+def write(tmp_path, d, name="s.toml", bom=False):
+    p = tmp_path / name
+    p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + tomli_w.dumps(d).encode("utf-8"))
+    return str(p)
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path):
+    """Notepad saves UTF-8 with a BOM; the scheme reads as without one."""
+    assert load(write(tmp_path, minimal(), bom=True)) == load(write(tmp_path, minimal(), "plain.toml"))
+
+
+def test_a_proxy_table_saved_as_excel_csv_utf8_loads(tmp_path):
+    from sroi.proxies import COLUMNS, read_table
+    from sroi.resources import data_dir
+
+    with open(data_dir() / "proxies" / "proxies.csv", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerow({**row, "id": "local.one"})
+    p = tmp_path / "t.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    assert [r.id for r in read_table(p)] == ["local.one"]
+
+
+def test_dollar_signs_in_scheme_text_are_text_in_charts(tmp_path, capsys):
+    """'$\\foo$' crashed the chart through matplotlib's mathtext; '$5 and $10' lost its
+    dollars. Both are now drawn as written."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from sroi.plots import _ax
+
+    fig = Figure()
+    ax = _ax(fig.subplots())
+    ax.set_title("Costs $\\foo$ and $5")
+    ax.set_xlabel("Cost $5 and $10 saved")
+    FigureCanvasAgg(fig).draw()  # mathtext would raise on $\\foo$
+    assert ax.xaxis.label.get_text() == "Cost $5 and $10 saved"
+    a = write(tmp_path, minimal(name="Costs $\\foo$ and $5"), "a.toml")
+    b = write(tmp_path, minimal(name="=HYPERLINK(\"http://x\")"), "b.toml")
+    assert main(["compare", a, b, "--psa", "0", "--chart", str(tmp_path / "c.png")]) == 0
+    capsys.readouterr()
+    assert main(["compare", a, b, "--psa", "0", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    names = [r[0] for r in rows[1:]]
+    assert "'=HYPERLINK(\"http://x\")" in names and not any(n.startswith("=") for n in names)
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["sensitivity", "S", "--psa", "100", "--seed", "-1"], "--seed must be a whole number"),
+    (["report", "S", "-o", "R", "--psa", "-5"], "--psa must be from 0"),
+    (["compare", "S", "--psa", "1000000000000"], "--psa must be from 0 to 100,000,000"),
+    (["sensitivity", "S", "--psa", "10", "--threshold", "inf"], "--threshold must be a finite ratio"),
+    (["sensitivity", "S", "--tornado", "--spread", "-0.5"], "--spread must be a fraction above 0"),
+])
+def test_option_values_are_checked_before_any_work(tmp_path, capsys, argv, message):
+    s = write(tmp_path, minimal())
+    argv = [s if a == "S" else str(tmp_path / "r.html") if a == "R" else a for a in argv]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and message in err
+
+
+def test_control_characters_in_scheme_text_do_not_reach_the_terminal(tmp_path, capsys):
+    """An escape sequence in a scheme's name could clear the terminal or forge a headline
+    line; it is printed as \\x1b instead."""
+    p = write(tmp_path, minimal(name="Nice\x1b[2J scheme\x07"))
+    assert main(["run", p]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Nice\\x1b[2J scheme\\x07" in out
