@@ -6,7 +6,6 @@ import html
 import math
 from typing import TYPE_CHECKING, Sequence
 
-from .model import VALUE_TYPES
 
 if TYPE_CHECKING:
     from .results import Result
@@ -15,7 +14,7 @@ __all__ = ["result_text", "result_html", "money", "ratio_text"]
 
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 TYPE_LABELS = {"fiscal_cashable": "cashable", "fiscal_non_cashable": "non-cashable",
-               "economic": "economic", "social": "social"}
+               "economic": "economic", "social": "social", "transfer": "transfer"}
 
 
 def money(x: float, currency: str = "GBP", digits: int = 0) -> str:
@@ -62,11 +61,12 @@ def _headline(result: "Result") -> list[tuple[str, str]]:
 def _ledger_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
     cur = result.scheme.currency
     sym = SYMBOLS.get(cur, cur + " ")
-    headers = ["budget holder"] + [TYPE_LABELS[t] for t in VALUE_TYPES] + [
+    types = result.value_types
+    headers = ["budget holder"] + [TYPE_LABELS[t] for t in types] + [
         "total value", "spent", f"per {sym.strip()} invested", f"per {sym.strip()} own spend"]
     rows = []
     for hid, r in result.ledger.iterrows():
-        rows.append([hid] + [money(r[t], cur) for t in VALUE_TYPES] + [
+        rows.append([hid] + [money(r[t], cur) for t in types] + [
             money(r["total_value"], cur), money(r["spend"], cur),
             ratio_text(r["value_per_pound_invested"]),
             ratio_text(r["value_per_pound_own_spend"]) if r["spend"] else "-"])

@@ -67,7 +67,10 @@ def distributional_summary(result: "Result") -> dict[str, Any] | None:
         return None
     w, eta, ref = weights(s)
     pv = np.asarray(result.pv_by_outcome, float)
-    weighted = float((w * pv).sum())
+    # A transfer nets to zero unweighted; weighted, the recipients' gain counts w and the
+    # payer's loss 1 (the payer taken at the reference income), so it adds (w - 1) x value.
+    society = np.asarray(result.model.society, float)
+    weighted = float((w * pv * society).sum() + ((w - 1.0) * pv * (1.0 - society)).sum())
     inv = result.investment
     return {
         "eta": eta, "reference_income": ref,

@@ -33,6 +33,7 @@ __all__ = [
     "ParameterRef",
     "BUDGET_HOLDERS",
     "VALUE_TYPES",
+    "OUTCOME_VALUE_TYPES",
     "CONFIDENCE_LEVELS",
     "FORMAT_VERSION",
 ]
@@ -68,6 +69,13 @@ VALUE_TYPES: dict[str, str] = {
     "fiscal_non_cashable": "Fiscal, non-cashable: capacity freed, no budget released",
     "economic": "Economic: gains to the economy such as earnings or output",
     "social": "Social: wellbeing and other value without a market price",
+}
+#: What an outcome's ``value_type`` may be: the four value types, or a transfer (money moved
+#: from a payer to the beneficiary, such as benefit income: zero for society, a gain and a
+#: loss in the ledger).
+OUTCOME_VALUE_TYPES: dict[str, str] = {
+    **VALUE_TYPES,
+    "transfer": "Transfer: money moved from a payer to the beneficiary (benefits, fees); zero for society",
 }
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
@@ -210,6 +218,14 @@ class Outcome:
     #: recipients (1 poorest), or their median equivalised disposable income.
     income_quintile: int | None = None
     recipient_income: float | None = None
+    #: For ``value_type = "transfer"``: the budget holder that pays what the beneficiary
+    #: receives. Society's present value counts the transfer as zero; the ledger shows
+    #: the beneficiary's gain and the payer's loss.
+    payer: str | None = None
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.value_type == "transfer"
 
 
 InputBasis = Literal["total", "per_participant"]

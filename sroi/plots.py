@@ -24,9 +24,9 @@ __all__ = ["plot_waterfall", "plot_value_by_stakeholder", "plot_ledger", "plot_c
            "plot_convergence", "plot_sobol", "plot_evppi", "plot_comparison"]
 
 TYPE_COLOURS = {"fiscal_cashable": "#1b7837", "fiscal_non_cashable": "#7fbf7b", "economic": "#2166ac",
-                "social": "#f4a582"}
+                "social": "#f4a582", "transfer": "#999999"}
 TYPE_LABELS = {"fiscal_cashable": "fiscal, cashable", "fiscal_non_cashable": "fiscal, non-cashable",
-               "economic": "economic", "social": "social"}
+               "economic": "economic", "social": "social", "transfer": "transfer (zero for society)"}
 
 
 def _ax(ax):
@@ -86,7 +86,9 @@ def plot_waterfall(result: "Result", *, ax=None) -> "Axes":
 
 def _stacked(ax, df: pd.DataFrame, currency: str, title: str) -> None:
     left = np.zeros(len(df))
-    for vt in VALUE_TYPES:
+    for vt in [*VALUE_TYPES, "transfer"]:
+        if vt not in df.columns:
+            continue
         vals = df[vt].to_numpy(dtype=float)
         ax.barh(range(len(df)), vals, left=left, color=TYPE_COLOURS[vt], label=TYPE_LABELS[vt])
         left += vals

@@ -151,10 +151,17 @@ class Result:
     def pv_by_input(self) -> np.ndarray:
         return self.cost @ self.cost_df
 
+    @cached_property
+    def society_value(self) -> np.ndarray:
+        """(O, T) value to society: transfers (which move money between budget holders)
+        count zero; every other outcome as :attr:`value`."""
+        return self.value * self.model.society[:, None]
+
     @property
     def present_value(self) -> float:
-        """Present value of all outcomes (benefits net of disbenefits)."""
-        return float(self.pv_by_outcome.sum())
+        """Present value of all outcomes to society (benefits net of disbenefits; a
+        transfer counts zero)."""
+        return float((self.pv_by_outcome * self.model.society).sum())
 
     @property
     def investment(self) -> float:
@@ -180,7 +187,8 @@ class Result:
     def payback_months(self) -> float:
         """Discounted payback in months (``inf`` if not within the horizon); convention
         in :data:`PAYBACK_CONVENTION`."""
-        return float(payback_months(self.value.sum(axis=0) * self.value_df, self.cost.sum(axis=0) * self.cost_df))
+        return float(payback_months(self.society_value.sum(axis=0) * self.value_df,
+                                    self.cost.sum(axis=0) * self.cost_df))
 
     @property
     def payback_sroi_guide_months(self) -> float:
@@ -193,7 +201,7 @@ class Result:
         has no positive value. Example: inputs of 100,000 and a year-1 value of 60,000
         give 100,000 / 5,000 = 20 months.
         """
-        first = float(self.value[:, 0].sum()) if self.value.shape[1] else 0.0
+        first = float(self.society_value[:, 0].sum()) if self.value.shape[1] else 0.0
         if first <= 0:
             return math.inf
         return float(self.cost.sum()) / (first / 12.0)
@@ -246,7 +254,7 @@ class Result:
     def by_year(self) -> pd.DataFrame:
         """Value and inputs by scheme year, with discount factors and the cumulative net
         present value."""
-        v, c = self.value.sum(axis=0), self.cost.sum(axis=0)
+        v, c = self.society_value.sum(axis=0), self.cost.sum(axis=0)
         pv_v, pv_c = v * self.value_df, c * self.cost_df
         return pd.DataFrame({
             "year": np.arange(1, self.scheme.horizon + 1),
@@ -267,15 +275,19 @@ class Result:
             holders.append(o.beneficiary)
         for i in s.inputs:
             holders.append(i.funder)
+        holders += [o.payer for o in s.outcomes if o.payer is not None]
         holders = list(dict.fromkeys(holders))
+        types = self.value_types
         rows = []
         total_inv = self.investment
         for h in holders:
             row: dict[str, Any] = {"budget_holder": h, "name": s.holder_name(h)}
-            for vt in VALUE_TYPES:
+            for vt in types:
                 row[vt] = float(sum(pv for o, pv in zip(s.outcomes, self.pv_by_outcome)
                                     if o.beneficiary == h and o.value_type == vt))
-            row["total_value"] = sum(row[vt] for vt in VALUE_TYPES)
+            if "transfer" in types:  # the payer's side of each transfer
+                row["transfer"] -= float(sum(pv for o, pv in zip(s.outcomes, self.pv_by_outcome) if o.payer == h))
+            row["total_value"] = sum(row[vt] for vt in types)
             row["spend"] = float(sum(pv for i, pv in zip(s.inputs, self.pv_by_input) if i.funder == h))
             row["value_per_pound_invested"] = _ratio(row["total_value"], total_inv)
             row["value_per_pound_own_spend"] = row["total_value"] / row["spend"] if row["spend"] else math.nan
@@ -283,6 +295,12 @@ class Result:
             rows.append(row)
         df = pd.DataFrame(rows).set_index("budget_holder")
         return df.sort_values("total_value", ascending=False, kind="stable")
+
+    @property
+    def value_types(self) -> list[str]:
+        """The ledger's value-type columns: the four types, and ``transfer`` when the
+        scheme has one."""
+        return list(VALUE_TYPES) + (["transfer"] if any(o.is_transfer for o in self.scheme.outcomes) else [])
 
     @cached_property
     def waterfall(self) -> pd.Series:
@@ -303,7 +321,7 @@ class Result:
         for k, (_, idx) in enumerate(steps):
             X[: k + 1, idx] = 0.0  # row k has steps k.. switched off
         ev = m.evaluate(X)
-        undiscounted = ev.value.sum(axis=(1, 2))  # rows: none, dw, dw+ds, dw+ds+at, all
+        undiscounted = (ev.value * m.society[None, :, None]).sum(axis=(1, 2))  # rows: none, dw, ..., all
         values = {"gross": float(undiscounted[0])}
         for k, (name, _) in enumerate(steps):
             values[name] = float(undiscounted[k + 1] - undiscounted[k])
@@ -317,7 +335,7 @@ class Result:
         """Present value by stakeholder (rows) and value type (columns)."""
         df = self.by_outcome.pivot_table(index="stakeholder", columns="value_type", values="present_value",
                                          aggfunc="sum", fill_value=0.0, sort=False)
-        return df.reindex(columns=list(VALUE_TYPES), fill_value=0.0)
+        return df.reindex(columns=self.value_types, fill_value=0.0)
 
     @cached_property
     def warnings(self) -> list:
@@ -347,9 +365,10 @@ class Result:
 
     @property
     def by_value_type(self) -> pd.Series:
-        """Present value by value type (all four types, zeros kept)."""
+        """Present value by value type (all four types, zeros kept; transfers, which count
+        zero for society, as their own type when the scheme has any)."""
         pv = self.by_outcome.groupby("value_type")["present_value"].sum()
-        return pv.reindex(list(VALUE_TYPES), fill_value=0.0)
+        return pv.reindex(self.value_types, fill_value=0.0)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -418,7 +437,7 @@ class Result:
                         "sroi_guide": {"months": num(self.payback_sroi_guide_months),
                                        "convention": SROI_GUIDE_PAYBACK_CONVENTION}},
             "by_beneficiary": {
-                h: {"name": r["name"], **{vt: num(r[vt]) for vt in VALUE_TYPES},
+                h: {"name": r["name"], **{vt: num(r[vt]) for vt in self.value_types},
                     "total_value": num(r["total_value"]), "spend": num(r["spend"]),
                     "value_per_pound_invested": num(r["value_per_pound_invested"]),
                     "value_per_pound_own_spend": num(r["value_per_pound_own_spend"])}

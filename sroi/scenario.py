@@ -23,7 +23,7 @@ from .model import (
     FORMAT_VERSION,
     BUDGET_HOLDERS,
     CONFIDENCE_LEVELS,
-    VALUE_TYPES,
+    OUTCOME_VALUE_TYPES,
     BudgetHolder,
     Discounting,
     NamedScenario,
@@ -78,7 +78,7 @@ INPUT_KEYS = ("id", "description", "funder", "amount", "quantity", "unit_cost", 
               "year", "years", "price_year", "source", "note", "grade")
 OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy", "start_year", "duration",
                 "drop_off", "deadweight", "displacement", "attribution", "beneficiary", "value_type",
-                "disbenefit", "evidence", "note", "income_quintile", "recipient_income")
+                "disbenefit", "evidence", "note", "income_quintile", "recipient_income", "payer")
 OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
                     "value_type")
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
@@ -801,12 +801,29 @@ class _Reader:
             displacement=rate_field("displacement"),
             attribution=rate_field("attribution"),
             beneficiary=self.string(t, "beneficiary", path, required=True, choices=holders),
-            value_type=self.string(t, "value_type", path, required=True, choices=VALUE_TYPES),
+            value_type=self.string(t, "value_type", path, required=True, choices=OUTCOME_VALUE_TYPES),
             disbenefit=disbenefit,
             evidence=evidence,
             note=self.string(t, "note", path),
             **self.recipients(t, path),
+            payer=self.payer(t, path, holders),
         )
+
+    def payer(self, t: Mapping[str, Any], path: str, holders: Mapping[str, str]) -> str | None:
+        """A transfer's payer: required for ``value_type = "transfer"``, not allowed otherwise."""
+        transfer = t.get("value_type") == "transfer"
+        if "payer" not in t:
+            if transfer:
+                raise self.fail(f"{path}.payer", "missing; a transfer needs the budget holder that pays it (e.g. "
+                                "payer = \"dwp\" for benefit income), so that it nets to zero for society")
+            return None
+        payer = self.string(t, "payer", path, required=True, choices=holders)
+        if not transfer:
+            raise self.fail(f"{path}.payer", "is used only with value_type = \"transfer\"")
+        if payer == t.get("beneficiary"):
+            raise self.fail(f"{path}.payer", f"'{payer}' is also the beneficiary; a transfer moves money between two "
+                            "different budget holders")
+        return payer
 
     def recipients(self, t: Mapping[str, Any], path: str) -> dict[str, Any]:
         """``income_quintile`` (a bundled ONS quintile) or ``recipient_income``, not both."""

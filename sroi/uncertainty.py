@@ -184,7 +184,7 @@ def assumption_share(result: "Result") -> dict[str, Any]:
     import numpy as np
 
     s = result.scheme
-    pv = np.abs(np.asarray(result.pv_by_outcome, float))
+    pv = np.abs(np.asarray(result.pv_by_outcome, float) * result.model.society)
     total = float(pv.sum())
     hit = [k for k, o in enumerate(s.outcomes) if _outcome_assumptions(o)]
     share = float(pv[hit].sum() / total) if total > 0 else 0.0

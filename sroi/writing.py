@@ -94,6 +94,7 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
             "evidence": _drop_none({"source": o.evidence.source, "confidence": o.evidence.confidence,
                                     "note": o.evidence.note, "grade": o.evidence.grade}) or None,
             "note": o.note, "income_quintile": o.income_quintile, "recipient_income": o.recipient_income,
+            "payer": o.payer,
         }))
     out["outcomes"] = outcomes
     if scheme.scenarios:

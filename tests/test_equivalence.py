@@ -55,6 +55,9 @@ def schemes(draw) -> dict:
             "beneficiary": draw(st.sampled_from(HOLDERS)), "value_type": "economic",
             "disbenefit": draw(st.booleans()),
         })
+        if draw(st.integers(0, 3)) == 0:  # a transfer: zero for society, a gain and a loss by holder
+            outcomes[-1]["value_type"] = "transfer"
+            outcomes[-1]["payer"] = draw(st.sampled_from([h for h in HOLDERS if h != outcomes[-1]["beneficiary"]]))
     inputs = []
     for j in range(draw(st.integers(1, 3))):
         inp = {"id": f"i{j}", "description": "d", "funder": draw(st.sampled_from(HOLDERS)),

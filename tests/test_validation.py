@@ -40,7 +40,7 @@ def with_input(**changes):
 
 
 ALLOWED_OUTCOME = ("id, stakeholder, outcome, indicator, quantity, proxy, start_year, duration, drop_off, "
-                   "deadweight, displacement, attribution, beneficiary, value_type, disbenefit, evidence, note, income_quintile, recipient_income")
+                   "deadweight, displacement, attribution, beneficiary, value_type, disbenefit, evidence, note, income_quintile, recipient_income, payer")
 ALLOWED_HOLDERS = ("nhs, la_adult_social_care, la_childrens_services, la_public_health, la_housing, la_other, "
                    "schools, police, courts, prisons_probation, dwp, hmrc, central_government_other, participant, "
                    "family_carers, community, volunteers, employers, voluntary_sector, other")
@@ -112,7 +112,7 @@ CASES = [
      f"outcomes[1].beneficiary: 'polce' is not allowed; did you mean 'police'? allowed: {ALLOWED_HOLDERS}"),
     ("unknown-value-type", outcome(value_type="cashable"),
      "outcomes[1].value_type: 'cashable' is not allowed; did you mean 'fiscal_cashable'? allowed: fiscal_cashable, fiscal_non_cashable, "
-     "economic, social"),
+     "economic, social, transfer"),
     ("unknown-funder", with_input(funder="council"),
      f"inputs[1].funder: 'council' is not allowed; allowed: {ALLOWED_HOLDERS}"),
     ("missing-convention", minimal(discounting={"schedule": "green_book"}),

@@ -49,7 +49,7 @@ __all__ = ["outputs", "evaluate_rows", "sample_and_evaluate", "pack_model", "pac
 FIXED, UNIFORM, TRIANGULAR, TABLE = 0, 1, 2, 3
 
 # columns of the packed outcome table
-_Q1, _Q2, _HAS_Q2, _PROXY, _DUR, _DROP, _DW, _DISP, _ATTR, _LAG, _LINKED, _HOLDER = range(12)
+_Q1, _Q2, _HAS_Q2, _PROXY, _DUR, _DROP, _DW, _DISP, _ATTR, _LAG, _LINKED, _HOLDER, _PAYER, _SOCIETY = range(14)
 # columns of the packed input table
 _A, _B, _HAS_B, _PER, _IHOLDER, _Y0, _Y1 = range(7)
 
@@ -66,7 +66,7 @@ class PackedModel(NamedTuple):
     """A model's arrays as the compiled kernel takes them (int64 and float64 only), in the
     order of :func:`_block`'s arguments."""
 
-    outcomes: np.ndarray  # (O, 12) int64: columns _Q1 ... _HOLDER
+    outcomes: np.ndarray  # (O, 14) int64: columns _Q1 ... _HOLDER, _PAYER (-1: none), _SOCIETY (0: a transfer)
     outcome_scale: np.ndarray  # (O,) rebase factor x sign
     inputs: np.ndarray  # (I, 7) int64: columns _A ... _Y1
     input_scale: np.ndarray  # (I,) rebase factor
@@ -91,11 +91,13 @@ def pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
 def _pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
     names, out_map, in_map = holders(model)
     O, I = model.q1_idx.size, model.a_idx.size
-    oi = np.empty((O, 12), dtype=np.int64)
+    oi = np.empty((O, 14), dtype=np.int64)
     for c, a in ((_Q1, model.q1_idx), (_Q2, model.q2_idx), (_HAS_Q2, model.has_q2), (_PROXY, model.proxy_idx),
                  (_DUR, model.duration_idx), (_DROP, model.drop_idx), (_DW, model.deadweight_idx),
                  (_DISP, model.displacement_idx), (_ATTR, model.attribution_idx), (_LAG, model.lag),
-                 (_LINKED, model.linked), (_HOLDER, out_map.argmax(axis=1) if O else np.zeros(0))):
+                 (_LINKED, model.linked), (_HOLDER, out_map.argmax(axis=1) if O else np.zeros(0)),
+                 (_PAYER, np.where((out_map < 0).any(axis=1), out_map.argmin(axis=1), -1) if O else np.zeros(0)),
+                 (_SOCIETY, model.society)):
         oi[:, c] = a
     years = [np.flatnonzero(model.year_mask[j]) for j in range(I)]
     ii = np.empty((I, 7), dtype=np.int64)
@@ -271,6 +273,7 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
         x_q1, x_q2, x_proxy, x_dur = xt[oi[i, 0]], xt[oi[i, 1]], xt[oi[i, 3]], xt[oi[i, 4]]
         x_drop, x_dw, x_disp, x_attr = xt[oi[i, 5]], xt[oi[i, 6]], xt[oi[i, 7]], xt[oi[i, 8]]
         has_q2, scale, lag, linked, holder = oi[i, 2], of[i], oi[i, 9], oi[i, 10], oi[i, 11]
+        payer, society = oi[i, 12], oi[i, 13]
         intakes = C if linked else 1
         inside = T - lag - intakes + 1  # the one sum applies where duration <= inside
         if one_rate:
@@ -368,8 +371,11 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
                         kp *= keep_on
                     total += n * acc
             value = total * mult * unit
-            pv[r] += value
+            if society:
+                pv[r] += value
             hv[r, holder] += value
+            if payer >= 0:
+                hv[r, payer] -= value
     # ---- inputs, each over every draw ----------------------------------------------------
     for j in range(ii.shape[0]):
         x_a, x_b = xt[ii[j, 0]], xt[ii[j, 1]]

@@ -21,13 +21,17 @@ __all__ = ["Outputs", "spec_outputs", "holders"]
 
 
 def holders(model: Model) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Budget holders in first-seen order, and 0/1 matrices outcome->holder and input->holder."""
+    """Budget holders in first-seen order, and matrices outcome->holder (1 for the
+    beneficiary, -1 for a transfer's payer) and input->holder (0/1)."""
     s = model.scheme
-    names = list(dict.fromkeys([o.beneficiary for o in s.outcomes] + [i.funder for i in s.inputs]))
+    names = list(dict.fromkeys([o.beneficiary for o in s.outcomes] + [i.funder for i in s.inputs]
+                               + [o.payer for o in s.outcomes if o.payer is not None]))
     col = {h: k for k, h in enumerate(names)}
     out_map = np.zeros((len(s.outcomes), len(names)))
     for i, o in enumerate(s.outcomes):
         out_map[i, col[o.beneficiary]] = 1.0
+        if o.payer is not None:
+            out_map[i, col[o.payer]] = -1.0
     in_map = np.zeros((len(s.inputs), len(names)))
     for j, inp in enumerate(s.inputs):
         in_map[j, col[inp.funder]] = 1.0
@@ -81,6 +85,6 @@ def spec_outputs(model: Model, design: np.ndarray) -> Outputs:
     for d in range(D):
         by_outcome = ev.value[d] @ np.asarray(ev.value_df[d])
         by_input = ev.cost[d] @ np.asarray(ev.cost_df[d])
-        pv[d], inv[d] = float(by_outcome.sum()), float(by_input.sum())
+        pv[d], inv[d] = float((by_outcome * model.society).sum()), float(by_input.sum())
         hv[d], hs[d] = by_outcome @ out_map, by_input @ in_map
     return Outputs(pv, inv, hv, hs, tuple(names))

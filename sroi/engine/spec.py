@@ -76,6 +76,7 @@ class Evaluation:
     cost: np.ndarray  # (D, I, T) real, undiscounted
     value_df: np.ndarray  # (D, T)
     cost_df: np.ndarray  # (D, T)
+    society: np.ndarray | None = None  # (O,) 1 for value to society, 0 for a transfer
 
     @property
     def pv_value_by_outcome(self) -> np.ndarray:
@@ -89,8 +90,9 @@ class Evaluation:
 
     @property
     def present_value(self) -> np.ndarray:
-        """(D,) present value of all outcomes."""
-        return self.pv_value_by_outcome.sum(axis=1)
+        """(D,) present value of all outcomes to society (transfers count zero)."""
+        pv = self.pv_value_by_outcome
+        return (pv if self.society is None else pv * self.society).sum(axis=1)
 
     @property
     def investment(self) -> np.ndarray:
@@ -121,6 +123,7 @@ class Model:
     attribution_idx: np.ndarray
     value_scale: np.ndarray  # rebase factor x sign
     starts: tuple[int, ...]  # intake-start columns that can be non-zero
+    society: np.ndarray  # (O,) 1.0 for value to society, 0.0 for a transfer (it nets to zero)
     # inputs
     a_idx: np.ndarray
     b_idx: np.ndarray
@@ -214,7 +217,7 @@ class Model:
         else:
             r = np.repeat(X[:, self.rate_idx][:, None], T, axis=1)
             vdf, cdf = timing_factors(r, T, convention=self.scheme.discounting.convention)
-        return Evaluation(value=value, cost=cost, value_df=vdf, cost_df=cdf)
+        return Evaluation(value=value, cost=cost, value_df=vdf, cost_df=cdf, society=self.society)
 
 
 def compile_scheme(scheme: Scheme) -> Model:
@@ -272,6 +275,7 @@ def compile_scheme(scheme: Scheme) -> Model:
         displacement_idx=idx([f"{o.id}.displacement" for o in outs]),
         attribution_idx=idx([f"{o.id}.attribution" for o in outs]),
         value_scale=value_scale, starts=tuple(sorted(starts)),
+        society=np.array([0.0 if o.is_transfer else 1.0 for o in outs]),
         a_idx=a_idx, b_idx=b_idx, has_b=has_b, cost_scale=np.array(in_factors, dtype=float),
         year_mask=year_mask, per_participant=np.array([inp.basis == "per_participant" for inp in ins]),
         rates=rates, rate_idx=rate_idx,

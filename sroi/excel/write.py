@@ -50,7 +50,15 @@ class _Writer(InputSheets, FormulaSheets):
 
 
 def build_workbook(scheme: Scheme) -> Workbook:
-    """The impact map of ``scheme`` as an openpyxl :class:`Workbook` (not saved)."""
+    """The impact map of ``scheme`` as an openpyxl :class:`Workbook` (not saved).
+
+    A scheme with a transfer is refused: the workbook's formulas would count it as value
+    to society, so the workbook would not match the scheme."""
+    for i, o in enumerate(scheme.outcomes, 1):
+        if o.is_transfer:
+            raise ScenarioError(scheme.path, f"outcomes[{i}].value_type", "a transfer cannot be exported to a "
+                                "workbook yet: its formulas would count it as value to society; export a copy "
+                                "without the transfer, or work with the scheme file")
     return _Writer(scheme).build()
 
 
