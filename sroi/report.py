@@ -207,7 +207,8 @@ def report_html(analyses: Analyses) -> str:
     found = sv.dropna(subset=["switching_value"])
     parts.append("<h3>Switching values: where the ratio reaches 1:1</h3>")
     parts.append(_table(["parameter", "base", "switching value", "change"],
-                        [[n, _num(r["base"], 6), _num(r["switching_value"], 6), f"{100 * r['change']:+.0f}%"]
+                        [[n, _num(r["base"], 6), _num(r["switching_value"], 6),
+                          f"{100 * r['change']:+.0f}%" if r["change"] == r["change"] else "from 0"]
                          for n, r in found.iterrows()], [False, True, True, True]) if len(found) else
                  "<p>No single parameter, moved within its valid range, brings the ratio to 1:1.</p>")
     if analyses.scenarios is not None:

@@ -160,6 +160,7 @@ def test_every_bundled_report_shows_an_interval(path):
 
     html = report_html(analyse(sroi.load(path), psa_draws=300, seed=1))
     assert "95% interval of the ratio" in html and "P(ratio &gt; 1)" in html
+    assert "nan%" not in html and ">nan<" not in html  # a change from a base of 0 once printed +nan%
 
 
 def test_compare_shows_intervals_and_says_when_there_is_none(tmp_path, capsys):
