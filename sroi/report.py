@@ -116,7 +116,10 @@ def _how_sure_line(analyses: Analyses) -> str:
     if pr is not None and pr.names:
         lo, hi = pr.summary.loc["sroi_ratio", ["p2.5", "p97.5"]]
         how = f" (low-high ranges read as {analyses.ranges_as} distributions)" if analyses.ranges_as else ""
-        return (f"<p><b>How sure:</b> 95% interval of the ratio {_e(ratio_text(lo))} to {_e(ratio_text(hi))}; "
+        def r2(x: float) -> str:  # two decimals, or two significant figures below 0.1
+            return ratio_text(x) if abs(x) >= 0.1 else f"{x:.2g}"
+
+        return (f"<p><b>How sure:</b> 95% interval of the ratio {_e(r2(lo))} to {_e(r2(hi))}; "
                 f"P(ratio &gt; 1) {_e(_p_text(float(pr.prob_ratio_exceeds(1.0))))} <span class='muted'>({pr.n:,} draws of "
                 f"{len(pr.names)} uncertain parameters{_e(how)}, seed {_e(pr.seed)})</span></p>")
     if analyses.psa_requested:
