@@ -61,11 +61,13 @@ def _headline(result: "Result") -> list[tuple[str, str]]:
 def _ledger_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
     cur = result.scheme.currency
     sym = SYMBOLS.get(cur, cur + " ")
-    types = result.value_types
+    ledger = result.ledger
+    # only the value types some holder receives: an all-zero column is width, not information
+    types = [t for t in result.value_types if (ledger[t] != 0).any()] or ["social"]
     headers = ["budget holder"] + [TYPE_LABELS[t] for t in types] + [
         "total value", "spent", f"per {sym.strip()} invested", f"per {sym.strip()} own spend"]
     rows = []
-    for hid, r in result.ledger.iterrows():
+    for hid, r in ledger.iterrows():
         rows.append([hid] + [money(r[t], cur) for t in types] + [
             money(r["total_value"], cur), money(r["spend"], cur),
             ratio_text(r["value_per_pound_invested"]),
@@ -73,13 +75,18 @@ def _ledger_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (the JSON keeps it whole)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
 def _outcome_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
     cur = result.scheme.currency
-    headers = ["outcome", "stakeholder", "beneficiary", "type", "present value", "share"]
+    headers = ["outcome", "stakeholder", "beneficiary", "type", "PV", "share"]
     rows = []
     for oid, r in result.by_outcome.iterrows():
         share = "n/a" if math.isnan(r["share"]) else f"{100 * r['share']:.1f}%"
-        rows.append([oid, r["stakeholder"], r["beneficiary"], TYPE_LABELS[r["value_type"]],
+        rows.append([_cut(oid, 24), _cut(r["stakeholder"], 16), _cut(r["beneficiary"], 18), TYPE_LABELS[r["value_type"]],
                      money(r["present_value"], cur), share])
     return headers, rows
 
@@ -123,29 +130,41 @@ def _caveats(result: "Result") -> list[str]:
                    "\"graded\" or distributions to the scheme).")
     import textwrap
 
-    return [w for line in out for w in textwrap.wrap(line, 86, subsequent_indent="  ")]
+    return [w for line in out for w in textwrap.wrap(line, 96, subsequent_indent="  ")]
 
 
 def result_text(result: "Result") -> str:
     """The headline table, the budget-holder ledger and the outcomes, as plain text."""
     s = result.scheme
-    out = [s.name + (f" ({s.place})" if s.place else ""), _setting(result), "", "Headline"]
+    import textwrap
+
+    def wrapped(text: str, indent: str = "", more: str = "  ") -> list[str]:
+        return textwrap.wrap(text, 100, initial_indent=indent, subsequent_indent=" " * len(indent) + more) \
+            or [indent]
+
+    out = [*wrapped(s.name + (f" ({s.place})" if s.place else "")), *wrapped(_setting(result)), "", "Headline"]
     width = max(len(k) for k, _ in _headline(result))
     out += [f"  {k.ljust(width)}  {v}" for k, v in _headline(result)]
     out += [f"  {line}" for line in _caveats(result)]
     out += ["", "Who pays, who saves (present values)"]
-    out += ["  " + line for line in _table(*_ledger_rows(result), right=[False] + [True] * 8)]
+    headers, rows = _ledger_rows(result)
+    lines = _table(headers, rows, right=[False] + [True] * (len(headers) - 1))
+    if max(len(line) for line in lines) > 98:  # too wide for 100 columns: value, then spend
+        k = len(headers) - 3  # the value-type columns and the total
+        lines = _table(headers[:k], [r[:k] for r in rows], right=[False] + [True] * (k - 1)) + [""] + _table(
+            [headers[0], *headers[k - 1:]], [[r[0], *r[k - 1:]] for r in rows], right=[False] + [True] * 4)
+    out += ["  " + line if line else "" for line in lines]
     out += ["", "Outcomes (present values)"]
     out += ["  " + line for line in _table(*_outcome_rows(result), right=[False] * 4 + [True, True])]
     if s.gaps:
         out += ["", "Evidence gaps left open"]
-        out += [f"  - {g}" for g in s.gaps]
+        out += [line for g in s.gaps for line in wrapped(g, "  - ", "  ")]
     if s.notices:
         out += ["", "Proxy table notes"]
-        out += [f"  - {n}" for n in s.notices]
+        out += [line for n in s.notices for line in wrapped(n, "  - ", "  ")]
     if result.warnings:
         out += ["", "Model checks"]
-        out += [f"  - {w}" for w in result.warnings]
+        out += [line for w in result.warnings for line in wrapped(str(w), "  - ", "  ")]
     return "\n".join(out)
 
 

@@ -86,3 +86,13 @@ def test_control_characters_in_scheme_text_do_not_reach_the_terminal(tmp_path, c
     assert main(["run", p]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "Nice\\x1b[2J scheme\\x07" in out
+
+
+@pytest.mark.parametrize("path", sorted(p for p in __import__("pathlib").Path(__file__).resolve().parent.parent
+                                        .joinpath("scenarios").rglob("*.toml")), ids=lambda p: p.stem)
+def test_run_fits_100_columns(path, capsys):
+    """226 of 388 lines of `sroi run` once passed 80 columns and the widest 553; every line of
+    every bundled scheme's run now fits 100 (long texts wrap, names are cut with an
+    ellipsis, a wide ledger splits in two)."""
+    assert main(["run", str(path)]) == 0
+    assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 100
