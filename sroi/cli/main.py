@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="model checks: the warnings a careful reviewer would raise")
     chk.add_argument("files", nargs="+", help="scheme files (TOML)")
+    chk.add_argument("--standard", choices=("green-book", "svi"),
+                     help="list, requirement by requirement, what the scheme shows and lacks for HM Treasury's "
+                          "Green Book economic case or Social Value International's SROI principles")
 
     prx = sub.add_parser("proxies", help="list, search and show financial proxies with their provenance")
     prx.add_argument("--table", action="append", default=[], metavar="CSV",
@@ -323,10 +326,23 @@ def _check(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
+        if args.standard:
+            import textwrap
+
+            from ..standards import assess
+
+            reqs = assess(result, args.standard)
+            title = {"green-book": "the Green Book economic case (HM Treasury, 2022)",
+                     "svi": "the SROI principles (Social Value International)"}[args.standard]
+            print(visible("\n".join(textwrap.wrap(f"{f} against {title}: meets {sum(r.meets for r in reqs)} of "
+                                                   f"{len(reqs)}", 100, subsequent_indent="  "))))
+            for r in reqs:
+                print(visible("\n".join(textwrap.wrap(str(r), 100, initial_indent="  ", subsequent_indent="         "))))
+            continue
         if not result.warnings:
             print(f"{f}: no warnings")
         for w in result.warnings:
-            print(f"{f}: {w}")
+            print(visible(f"{f}: {w}"))
     return status
 
 
