@@ -46,6 +46,23 @@ def declared_only(path: str | Path, tmp_path: Path | None = None):
     return str(out)
 
 
+def random_design(model, n: int, seed: int, *, rate_high: float = 1.0):
+    """``n`` draws around a model's base: rates uniform on [0, rate_high], money and counts
+    times U(0.5, 1.5), durations U(0.5, 3); other parameters at base."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = np.repeat(model.base[None, :], n, axis=0)
+    for k, ref in enumerate(model.refs):
+        if ref.kind == "rate":
+            X[:, k] = rng.uniform(0, rate_high, n)
+        elif ref.kind in ("money", "count"):
+            X[:, k] *= rng.uniform(0.5, 1.5, n)
+        elif ref.kind == "years":
+            X[:, k] = rng.uniform(0.5, 3, n)
+    return X
+
+
 @pytest.fixture
 def scheme_dict() -> dict:
     return minimal()

@@ -207,15 +207,9 @@ def test_payback_edge_cases(value, cost, expected):
 def test_batched_draws_equal_one_at_a_time():
     """The kernel gives each row of a design the same answer as evaluating it alone."""
     model = sroi.compile_scheme(sroi.from_dict(minimal(cohort={"participants": [100, 50, 25]})))
-    rng = np.random.default_rng(0)
-    X = np.repeat(model.base[None, :], 50, axis=0)
-    for k, ref in enumerate(model.refs):
-        if ref.kind == "rate":
-            X[:, k] = rng.uniform(0, 1, 50)
-        elif ref.kind in ("money", "count"):
-            X[:, k] *= rng.uniform(0.5, 1.5, 50)
-        elif ref.kind == "years":
-            X[:, k] = rng.uniform(0.5, 3, 50)
+    from .conftest import random_design
+
+    X = random_design(model, 50, 0)
     batch = model.evaluate(X)
     for d in range(0, 50, 7):
         one = model.evaluate(X[d])

@@ -46,14 +46,10 @@ def test_a_transfer_nets_to_zero_for_society_hand_worked():
 def test_the_fast_path_agrees_on_transfers():
     """Society's present value and every holder's value, compiled against specification,
     on 200 random designs."""
+    from .conftest import random_design
+
     m = compile_scheme(from_dict(with_transfer()))
-    rng = np.random.default_rng(3)
-    X = np.repeat(m.base[None, :], 200, axis=0)
-    for k, r in enumerate(m.refs):
-        if r.kind == "rate":
-            X[:, k] = rng.uniform(0, 0.9, 200)
-        elif r.kind in ("money", "count"):
-            X[:, k] = m.base[k] * rng.uniform(0.5, 1.5, 200)
+    X = random_design(m, 200, 3, rate_high=0.9)
     a, b = outputs(m, X), spec_outputs(m, X)
     assert a.holder_names == b.holder_names
     np.testing.assert_allclose(a.present_value, b.present_value, rtol=1e-12)
