@@ -169,6 +169,10 @@ def read_table(path: str | Path, *, bundled: bool = False) -> list[ProxyRecord]:
             rows = [_row(raw, file, n, bundled=bundled) for n, raw in enumerate(reader, start=2)]
     except FileNotFoundError:
         raise ScenarioError(file, "", "no such proxy table") from None
+    except IsADirectoryError:
+        raise ScenarioError(file, "", "is a directory, not a proxy table (a CSV file)") from None
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 kB limit
+        raise ScenarioError(file, "", f"is not a readable proxy table ({exc})") from None
     except UnicodeDecodeError:
         raise ScenarioError(file, "", "is not UTF-8 text; a proxy table is CSV in UTF-8") from None
     seen: dict[str, int] = {}

@@ -52,6 +52,9 @@ _INF = math.inf
 #: The largest magnitude any number in a scheme may have: products of a quantity, a
 #: proxy, a cohort and a horizon of such numbers stay far from float overflow (1.8e308).
 LARGEST = 1e15
+#: The largest scheme file or local proxy table read (a scheme of a thousand outcomes is
+#: well under 2 MiB).
+MAX_FILE_BYTES = 16 * 2**20
 
 TOP_KEYS = ("format", "name", "place", "description", "price_base", "currency", "horizon", "sources",
             "discounting", "cohort", "inputs", "outcomes", "budget_holders", "gaps", "proxy_tables", "scenarios",
@@ -108,6 +111,21 @@ def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
     """
     p = Path(path)
     name = str(path)
+    import stat as _stat
+
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise ScenarioError(name, "", "no such file") from None
+    except OSError as exc:
+        raise ScenarioError(name, "", f"cannot be read ({exc.strerror or exc})") from None
+    if _stat.S_ISDIR(mode):
+        raise ScenarioError(name, "", "is a directory, not a scheme file")
+    if not _stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+        raise ScenarioError(name, "", "is not a regular file (a pipe or a device); a scheme is a TOML file")
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise ScenarioError(name, "", f"is larger than {MAX_FILE_BYTES // 2**20} MiB; a scheme file is a few "
+                            "hundred kilobytes at most")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
@@ -562,9 +580,18 @@ class _Reader:
             raise self.fail("proxy_tables", "must be an array of file names (CSV proxy tables, relative to this "
                             "scheme file)")
         folder = Path(self.file).parent if not self.file.startswith("<") else Path(".")
+        root = folder.resolve()
         for k, name in enumerate(value, 1):
+            target = (folder / name).resolve()
+            if target != root and root not in target.parents:
+                raise self.fail(f"proxy_tables[{k}]", f"'{name}' is outside the scheme's folder ({folder}); a local "
+                                "proxy table sits beside the scheme file or below it (copy it there)")
             if not (folder / name).is_file():
-                raise self.fail(f"proxy_tables[{k}]", f"no such proxy table '{name}' (looked in {folder})")
+                raise self.fail(f"proxy_tables[{k}]", f"no such proxy table '{name}' (looked in {folder}); it must "
+                                "be a CSV file")
+            if (folder / name).stat().st_size > MAX_FILE_BYTES:
+                raise self.fail(f"proxy_tables[{k}]", f"'{name}' is larger than {MAX_FILE_BYTES // 2**20} MiB; a "
+                                "proxy table is a few hundred rows")
         return tuple(value)
 
     def sources(self, value: Any) -> tuple[Source, ...]:

@@ -96,3 +96,35 @@ def test_run_fits_100_columns(path, capsys):
     ellipsis, a wide ledger splits in two)."""
     assert main(["run", str(path)]) == 0
     assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 100
+
+
+def test_files_that_are_not_regular_or_too_large_are_refused(tmp_path):
+    """A FIFO as the scheme once hung; a directory or a huge file gets one line too."""
+    import os
+
+    from sroi.errors import ScenarioError
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match="is not a regular file"):
+        load(fifo)
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load(tmp_path)
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as fh:
+        fh.truncate(17 * 2**20)
+    with pytest.raises(ScenarioError, match="is larger than 16 MiB"):
+        load(big)
+
+
+def test_proxy_tables_stay_in_the_schemes_folder(tmp_path):
+    """`proxy_tables` could name any file on the machine (/etc/passwd, ../..); now a table
+    sits beside the scheme or below it, and the message names the field."""
+    from sroi.errors import ScenarioError
+
+    (tmp_path / "sub").mkdir()
+    for name, message in (("/etc/passwd", "outside the scheme's folder"), ("../x.csv", "outside the scheme's folder"),
+                          ("sub", "it must be a CSV file")):
+        p = write(tmp_path / "sub" if name == "../x.csv" else tmp_path, minimal(proxy_tables=[name]))
+        with pytest.raises(ScenarioError, match=r"proxy_tables\[1\]: .*" + message):
+            load(p)
