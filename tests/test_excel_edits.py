@@ -97,3 +97,37 @@ def test_scenarios_and_correlations_follow_a_renamed_id(tmp_path):
     assert back.scenarios[0].overrides == (("better_lives.deadweight", 0.3),)
     assert back.correlations[0].parameters == ("better_lives.proxy", "other.proxy")
     assert back.outcomes[0].deadweight == s.outcomes[0].deadweight
+
+
+def test_a_value_map_with_blank_and_total_rows_reads_every_outcome(tmp_path, capsys):
+    """A stakeholder group, a subtotal row, a blank row, then a second group: every row
+    after the first blank or 'Total' row was dropped in silence (ratio -2.2% in the issue's
+    case). Now both groups are read, the skipped rows are reported, and the result equals
+    the same map without them. Hand check of the added outcome: 10 x £200 x (1 - 0.1) =
+    1,800 a year for 2 years at 3.5% (SROI Guide timing): 1,800/1.035 + 1,800/1.035**2 =
+    3,419.4497 on top of the two-outcome map's 31,095.1755."""
+    from sroi.cli import main
+
+    from .test_excel import value_map
+
+    rows = [
+        ["Participants", "Improved wellbeing", "WEMWBS gain", 20, 3, "Wellbeing value", 1000, 0.2, 0, 0.25, 0.1,
+         "participant", "social"],
+        [None, "Fewer GP visits", "GP visits avoided", 30, 1, "Cost of a GP appointment", 50, "10%", None, 0.5, None,
+         "nhs", "fiscal_non_cashable"],
+        ["Subtotal", None, None, None, None, None, 1050],
+        [],
+        ["Carers", "Respite", "Hours of respite", 10, 2, "Respite hour", 200, 0.1, 0, 0, 0,
+         "family_carers", "social"],
+    ]
+    clean = [r for r in rows if r and r[0] != "Subtotal"]
+    gappy = import_workbook(value_map(tmp_path / "gappy.xlsx", rows=rows))
+    tidy = import_workbook(value_map(tmp_path / "tidy.xlsx", rows=clean))
+    assert [o.id for o in gappy.outcomes] == ["improved_wellbeing", "fewer_gp_visits", "respite"]
+    same = repr(to_dict(gappy)["outcomes"][:2]).replace("gappy.xlsx", "tidy.xlsx")
+    assert same == repr(to_dict(tidy)["outcomes"][:2])  # the same two outcomes, but for the file's name
+    r = sroi.run(gappy)
+    assert r.present_value == pytest.approx(31_095.175474644533 + 1800 / 1.035 + 1800 / 1.035 ** 2, rel=1e-12)
+    assert any("total row" in n for n in gappy.notices) and any("blank row" in n for n in gappy.notices)
+    assert main(["import", str(tmp_path / "gappy.xlsx"), "-o", str(tmp_path / "g.toml")]) == 0
+    assert "note: skipped Impact map!A12: a total row" in capsys.readouterr().err

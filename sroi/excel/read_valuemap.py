@@ -39,6 +39,8 @@ class ValueMapReader(Reader):
         self.sheet = ""  # the value map's sheet, once found
         self.cells: dict[str, tuple[Any, str]] = {}  # its labelled settings: key -> (value, cell)
         self.where: dict[str, tuple[str, str]] = {}  # field path -> (sheet!cell, label) of a setting used
+        self.skipped: list[str] = []  # rows inside a table that were not read, and why
+        self.end_row = 0  # the row after the last one a table read
 
     # -- the sheet, its header row and its settings --------------------------------------
     def header(self, sheet: str, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], first: int = 1,
@@ -195,19 +197,44 @@ class ValueMapReader(Reader):
                 data[key] = str(v)
         taken: set[str] = set()
         data["outcomes"] = self.outcomes(hr, cols, price_year, taken)
-        data["inputs"] = self.inputs(hr + 1 + len(data["outcomes"]), price_year, taken)
-        return validate(data, self.book.file, {**self.where, **self.c.where})
+        data["inputs"] = self.inputs(self.end_row, price_year, taken)
+        scheme = validate(data, self.book.file, {**self.where, **self.c.where})
+        if self.skipped:
+            from dataclasses import replace
+
+            scheme = replace(scheme, notices=scheme.notices + tuple(f"skipped {s}" for s in self.skipped))
+        return scheme
 
     def rows(self, sheet: str, first: int, cols: dict[str, int], lead: tuple[str, str],
              stop: tuple[str, ...] = ()) -> Iterator[tuple[dict[str, str], dict[str, Any]]]:
-        """The rows of a table from row ``first`` up to a blank row, a total row or one
-        whose ``lead`` columns say a word in ``stop``: (key -> cell, key -> value) each."""
+        """The rows of a table from row ``first``: (key -> cell, key -> value) each.
+
+        Blank rows and total or subtotal rows inside the table are skipped and recorded in
+        :attr:`skipped` (they once ended the table, and every row after them was dropped
+        in silence). The table ends at a row whose ``lead`` columns say a word in ``stop``,
+        at the header row of an inputs table, or after two blank rows in a row."""
+        blanks = 0
+        self.end_row = first
         for r in range(first, self.book.max_row(sheet) + 1):
             ref = {k: f"{get_column_letter(n)}{r}" for k, n in cols.items()}
             raw = {k: self.book.get(sheet, cell) for k, cell in ref.items()}
             word = norm(raw.get(lead[0])) or norm(raw.get(lead[1]))
-            if all(blank(v) for v in raw.values()) or word.startswith("total") or word in stop:
+            if all(blank(v) for v in raw.values()):
+                blanks += 1
+                if blanks == 2:
+                    return
+                continue
+            if word in stop or (sheet == self.sheet and self.header(sheet, INPUT_HEADERS, INPUT_REQUIRED, first=r,
+                                                                     last=r) and "inputs" in stop):
                 return
+            if blanks:
+                self.skipped.append(f"{sheet}!A{r - 1}: a blank row inside the table (rows after it are read)")
+            blanks = 0
+            if word.startswith(("total", "subtotal", "sub-total", "sub total", "grand total")):
+                self.skipped.append(f"{sheet}!A{r}: a total row ('{word}'), not an outcome or input")
+                self.end_row = r + 1
+                continue
+            self.end_row = r + 1
             yield ref, raw
 
     def price_year_of(self, sheet: str, ref: dict[str, str], raw: dict[str, Any], path: str,
