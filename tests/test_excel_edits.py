@@ -131,3 +131,17 @@ def test_a_value_map_with_blank_and_total_rows_reads_every_outcome(tmp_path, cap
     assert any("total row" in n for n in gappy.notices) and any("blank row" in n for n in gappy.notices)
     assert main(["import", str(tmp_path / "gappy.xlsx"), "-o", str(tmp_path / "g.toml")]) == 0
     assert "note: skipped Impact map!A12: a total row" in capsys.readouterr().err
+
+
+def test_rate_cells_accept_only_0_to_1(tmp_path):
+    """Deadweight, displacement, attribution, drop-off and success rate cells carry a 0-1
+    decimal validation, so 40 (meaning 40%) is stopped where it is typed."""
+    s = from_dict(two_outcomes())
+    export_workbook(s, tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "m.xlsx")[MAP]
+    rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
+    covered = " ".join(str(dv.sqref) for dv in rules)
+    col = {key: openpyxl.utils.get_column_letter(k) for k, (key, *_r) in enumerate(OUTCOME_COLUMNS, 1)}
+    for key in ("deadweight", "displacement", "attribution", "drop_off", "success"):
+        assert f"{col[key]}5:{col[key]}6" in covered, key
+    assert all((dv.formula1, dv.formula2) == ("0", "1") for dv in rules)

@@ -146,6 +146,15 @@ class SheetWriter:
         self.ws[sheet].add_data_validation(dv)
         dv.add(cells)
 
+    def rate_validation(self, sheet: str, cells: str) -> None:
+        """Rates between 0 and 1: typing 40 for 40% is stopped in the spreadsheet itself
+        (it meant 4,000%), with a message saying what is allowed."""
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True,
+                            showErrorMessage=True, errorTitle="A rate between 0 and 1",
+                            error="Type a rate between 0 and 1, or a percentage such as 40%.")
+        self.ws[sheet].add_data_validation(dv)
+        dv.add(cells)
+
     # -- rebasing ----------------------------------------------------------------------
     def rebase_formula(self, price_year_cell: str) -> str:
         base = f"{SETTINGS}!$B${Layout.setting('price_base')}"

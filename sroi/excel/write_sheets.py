@@ -204,6 +204,8 @@ class InputSheets(SheetWriter):
         self.validation(sh, tuple(VALUE_TYPES), rng("value_type"))
         self.validation(sh, ("TRUE", "FALSE"), rng("disbenefit"))
         self.validation(sh, CONFIDENCE_LEVELS, rng("evidence_confidence"))
+        for key in ("deadweight", "displacement", "attribution", "drop_off", "success"):
+            self.rate_validation(sh, rng(key))
         self.ws[sh].freeze_panes = f"C{FIRST_ROW}"
 
     def discounting(self) -> None:
