@@ -19,6 +19,7 @@ import pandas as pd
 from .errors import ScenarioError
 from .model import Scheme
 from .results import Result, run
+from .scenario import HEADLINE_METRICS
 
 __all__ = ["Reproduced", "reproduce", "registry", "metric_value"]
 
@@ -29,7 +30,7 @@ def metric_value(result: Result, metric: str) -> float:
     total = 0.0
     for part in metric.split("+"):
         part = part.strip()
-        if part in ("sroi_ratio", "net_sroi_ratio", "npv", "present_value", "investment"):
+        if part in HEADLINE_METRICS:
             total += float(getattr(result, part))
             continue
         kind, _, key = part.partition(".")

@@ -47,7 +47,10 @@ class Requirement:
 
 
 def _reasoned(p) -> bool:
-    return p.base != 0 or bool(p.source or p.assumption or p.note)
+    """Non-zero, or zero with a reason (the test ``sroi check`` applies to zero deadweight)."""
+    from .checks import _explained
+
+    return p.base != 0 or _explained(p)
 
 
 def assess(result: "Result", standard: str) -> list[Requirement]:

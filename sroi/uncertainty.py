@@ -158,14 +158,11 @@ def no_uncertainty_message(what: str) -> str:
             "uncertainty = \"graded\" to the scheme, or use --ranges pert|triangular|uniform")
 
 
-_VALUE_FIELDS = ("proxy", "duration", "drop_off", "deadweight", "displacement", "attribution")
-
-
 def _outcome_assumptions(o: Outcome) -> list[str]:
-    params = [(f"{o.id}.{k}", p) for k, p in o.quantity.parts()]
-    params += [(f"{o.id}.proxy", o.proxy.value)]
-    params += [(f"{o.id}.{k}", getattr(o, k)) for k in _VALUE_FIELDS[1:]]
-    return [name for name, p in params if p.assumption]
+    """The names of the numbers that set an outcome's value and are marked as assumptions."""
+    params = [*o.quantity.parts(), ("proxy", o.proxy.value),
+              *((k, getattr(o, k)) for k in ("duration", "drop_off", "deadweight", "displacement", "attribution"))]
+    return [f"{o.id}.{k}" for k, p in params if p.assumption]
 
 
 def _input_assumptions(i: Input) -> list[str]:
