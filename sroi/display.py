@@ -33,6 +33,12 @@ def ratio_text(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
+def ratio_interval_text(x: float) -> str:
+    """A ratio at an interval's end: two decimals, or two significant figures below 0.1
+    (an interval of 0.0052 to 0.013 must not read 0.01 to 0.01)."""
+    return ratio_text(x) if not abs(x) < 0.1 else f"{x:.2g}"
+
+
 def months_text(x: float) -> str:
     return "not within the horizon" if not math.isfinite(x) else f"{x:.1f} months"
 

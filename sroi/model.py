@@ -10,7 +10,7 @@ same table (see :meth:`Scheme.parameters`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Any, Iterator, Literal
 
 from .prices import PriceYear
 
@@ -30,6 +30,7 @@ __all__ = [
     "Reproduction",
     "ReproductionFigure",
     "Scheme",
+    "check_override",
     "ParameterRef",
     "BUDGET_HOLDERS",
     "VALUE_TYPES",
@@ -423,3 +424,25 @@ class Scheme:
         if self.discounting.rate is not None:
             yield ParameterRef("discounting.rate", "discounting.rate", self.discounting.rate, 0.0, 1.0,
                                "discount_rate")
+
+
+def check_override(ref: ParameterRef, value: Any, path: str) -> float:
+    """``value`` for the parameter ``ref`` if its field allows it; else the one-line error
+    a scheme file would get for that value."""
+    from .errors import ScenarioError
+
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ScenarioError(path, ref.name, f"must be a number, got {value!r}") from None
+    if x != x or x in (float("inf"), float("-inf")):
+        raise ScenarioError(path, ref.name, f"must be a finite number, got {value!r}")
+    if ref.kind in ("rate", "discount_rate") and not 0.0 <= x <= 1.0:
+        raise ScenarioError(path, ref.name, f"must be a rate between 0 and 1, got {x:g}")
+    if ref.kind == "years" and not x > 0:
+        raise ScenarioError(path, ref.name, f"must be a number of years greater than 0, got {x:g}")
+    if x < ref.lower and ref.lower == 0 and ref.upper == float("inf"):
+        raise ScenarioError(path, ref.name, f"must not be negative, got {x:g}")
+    if x < ref.lower or x > ref.upper:
+        raise ScenarioError(path, ref.name, f"must be between {ref.lower:g} and {ref.upper:g}, got {x:g}")
+    return x

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .display import _headline, _ledger_rows, _setting, money, ratio_text
+from .display import _headline, _ledger_rows, _setting, money, ratio_interval_text, ratio_text
 from .fileio import atomic_write
 from .results import Result
 
@@ -116,10 +116,8 @@ def _how_sure_line(analyses: Analyses) -> str:
     if pr is not None and pr.names:
         lo, hi = pr.summary.loc["sroi_ratio", ["p2.5", "p97.5"]]
         how = f" (low-high ranges read as {analyses.ranges_as} distributions)" if analyses.ranges_as else ""
-        def r2(x: float) -> str:  # two decimals, or two significant figures below 0.1
-            return ratio_text(x) if abs(x) >= 0.1 else f"{x:.2g}"
-
-        return (f"<p><b>How sure:</b> 95% interval of the ratio {_e(r2(lo))} to {_e(r2(hi))}; "
+        return (f"<p><b>How sure:</b> 95% interval of the ratio {_e(ratio_interval_text(lo))} to "
+                f"{_e(ratio_interval_text(hi))}; "
                 f"P(ratio &gt; 1) {_e(_p_text(float(pr.prob_ratio_exceeds(1.0))))} <span class='muted'>({pr.n:,} draws of "
                 f"{len(pr.names)} uncertain parameters{_e(how)}, seed {_e(pr.seed)})</span></p>")
     if analyses.psa_requested:

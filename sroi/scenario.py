@@ -899,7 +899,7 @@ def with_values(scheme: Scheme, values: Mapping[str, float]) -> Scheme:
     outside the parameter's own low-high range, is the same one-line error. A proxy taken
     from the library keeps the library's value (override it in ``sroi run --set``, or give
     the outcome its own proxy)."""
-    from .engine.spec import check_override
+    from .model import check_override
 
     refs = {r.name: r for r in scheme.parameters()}
     data = to_dict(scheme)

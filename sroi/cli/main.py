@@ -168,7 +168,7 @@ def _league_text(league) -> str:
     fit), the figures, then each scheme's comparability flags as numbered notes."""
     import textwrap
 
-    from ..display import _table, money, ratio_text
+    from ..display import _table, money, ratio_interval_text, ratio_text
     from ..plots import probability_text
 
     table = league.table
@@ -177,10 +177,7 @@ def _league_text(league) -> str:
     headers = ["#", "scheme", "ratio"] + (["95% interval", "P(>1)"] if has_psa else []) + \
         [f"NPV ({league.price_base})", "payback", "cashable"]
     name_width = 29 if has_psa else 50
-
-    def r2(x: float) -> str:  # two decimals, or two significant figures below 0.1
-        return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
-
+    r2 = ratio_interval_text
     rows = []
     for k, (name, r) in enumerate(table.iterrows(), 1):
         short = name if len(name) <= name_width else name[: name_width - 1].rstrip() + "…"

@@ -39,30 +39,9 @@ from typing import Any
 import numpy as np
 
 from ..discounting import green_book_rates, timing_factors
-from ..model import ParameterRef, Scheme
+from ..model import ParameterRef, Scheme, check_override
 from ..prices import price_factors
 
-
-def check_override(ref: ParameterRef, value: Any, path: str) -> float:
-    """``value`` for the parameter ``ref`` if its field allows it; else the one-line error
-    a scheme file would get for that value."""
-    from ..errors import ScenarioError
-
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ScenarioError(path, ref.name, f"must be a number, got {value!r}") from None
-    if x != x or x in (float("inf"), float("-inf")):
-        raise ScenarioError(path, ref.name, f"must be a finite number, got {value!r}")
-    if ref.kind in ("rate", "discount_rate") and not 0.0 <= x <= 1.0:
-        raise ScenarioError(path, ref.name, f"must be a rate between 0 and 1, got {x:g}")
-    if ref.kind == "years" and not x > 0:
-        raise ScenarioError(path, ref.name, f"must be a number of years greater than 0, got {x:g}")
-    if x < ref.lower and ref.lower == 0 and ref.upper == float("inf"):
-        raise ScenarioError(path, ref.name, f"must not be negative, got {x:g}")
-    if x < ref.lower or x > ref.upper:
-        raise ScenarioError(path, ref.name, f"must be between {ref.lower:g} and {ref.upper:g}, got {x:g}")
-    return x
 
 __all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months"]
 
