@@ -6,6 +6,7 @@ matplotlib is imported when a plot is made, not when sroi is imported.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_waterfall", "plot_value_by_stakeholder", "plot_ledger", "plot_cash_flow", "plot_tornado",
            "plot_switching_values", "plot_scenarios", "plot_psa_distribution", "plot_probability_curve",
-           "plot_convergence", "plot_sobol", "plot_evppi", "plot_comparison"]
+           "plot_convergence", "plot_sobol", "plot_evppi", "plot_comparison", "plot_forest", "literal_text"]
 
 TYPE_COLOURS = {"fiscal_cashable": "#1b7837", "fiscal_non_cashable": "#7fbf7b", "economic": "#2166ac",
                 "social": "#f4a582", "transfer": "#999999"}
@@ -29,12 +30,32 @@ TYPE_LABELS = {"fiscal_cashable": "fiscal, cashable", "fiscal_non_cashable": "fi
                "economic": "economic", "social": "social", "transfer": "transfer (zero for society)"}
 
 
-def _ax(ax):
+def literal_text():
+    """A context in which text is drawn as written, never as mathtext: text from a scheme
+    file such as '$5 and $10' must not become '5and10', and '$\\foo$' must not crash a
+    chart. Every plot function runs inside it; the user's own settings are untouched."""
     import matplotlib
 
-    # Text from a scheme file is text: '$5 and $10' must not become mathtext ('5and10'),
-    # and '$\\foo$' must not crash a chart.
-    matplotlib.rcParams["text.parse_math"] = False
+    return matplotlib.rc_context({"text.parse_math": False})
+
+
+def _literal(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with literal_text():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _labels(texts) -> list[str]:
+    """Tick labels drawn as written. matplotlib makes tick labels lazily when the figure is
+    drawn, outside :func:`literal_text`, so their dollars are escaped instead ('\\$'
+    draws '$')."""
+    return [str(t).replace("$", "\\$") for t in texts]
+
+
+def _ax(ax):
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -78,7 +99,7 @@ def plot_waterfall(result: "Result", *, ax=None) -> "Axes":
     heights += [float(w["present_value"]), float(w["investment"])]
     colours += ["#1b7837", "#b2182b"]
     ax.bar(range(len(labels)), heights, bottom=bottoms, color=colours)
-    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_xticks(range(len(labels)), _labels(labels), rotation=30, ha="right")
     _money_axis(ax, result.scheme.currency)
     ax.set_title(f"{result.scheme.name}: from gross value to present value", fontsize=10)
     return ax
@@ -92,7 +113,7 @@ def _stacked(ax, df: pd.DataFrame, currency: str, title: str) -> None:
         vals = df[vt].to_numpy(dtype=float)
         ax.barh(range(len(df)), vals, left=left, color=TYPE_COLOURS[vt], label=TYPE_LABELS[vt])
         left += vals
-    ax.set_yticks(range(len(df)), [str(i) for i in df.index])
+    ax.set_yticks(range(len(df)), _labels(df.index))
     ax.invert_yaxis()
     _money_axis(ax, currency, "x")
     ax.axvline(0, color="black", lw=0.8)
@@ -143,7 +164,7 @@ def plot_tornado(one_way: "OneWay", *, ax=None, top: int = 15) -> "Axes":
         lo, hi = r["ratio_low"], r["ratio_high"]
         ax.barh(k, hi - one_way.base_ratio, left=one_way.base_ratio, color="#4393c3")
         ax.barh(k, lo - one_way.base_ratio, left=one_way.base_ratio, color="#d6604d")
-    ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
+    ax.set_yticks(range(len(t)), _labels(t.index), fontsize=8)
     ax.invert_yaxis()
     ax.axvline(one_way.base_ratio, color="black", lw=1)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
@@ -158,7 +179,7 @@ def plot_switching_values(sv: "SwitchingValues", *, ax=None) -> "Axes":
     t = sv.table.dropna(subset=["change"])
     t = t.reindex(t["change"].abs().sort_values().index)
     ax.barh(range(len(t)), t["change"] * 100, color=np.where(t["change"] < 0, "#d6604d", "#4393c3"))
-    ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
+    ax.set_yticks(range(len(t)), _labels(t.index), fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("change from base needed (%)")
@@ -170,7 +191,7 @@ def plot_scenarios(table: pd.DataFrame, *, ax=None) -> "Axes":
     """SROI ratio of each named scenario."""
     ax = _ax(ax)
     ax.barh(range(len(table)), table["sroi_ratio"], color="#4393c3")
-    ax.set_yticks(range(len(table)), list(table.index))
+    ax.set_yticks(range(len(table)), _labels(table.index))
     ax.invert_yaxis()
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xlabel("SROI ratio")
@@ -226,7 +247,7 @@ def plot_sobol(result: "SobolResult", *, ax=None, top: int = 15) -> "Axes":
     y = np.arange(len(t))
     ax.barh(y - 0.2, t["S1"], height=0.4, xerr=t["S1_conf"], label="first order", color="#4393c3")
     ax.barh(y + 0.2, t["ST"], height=0.4, xerr=t["ST_conf"], label="total", color="#f4a582")
-    ax.set_yticks(y, list(t.index), fontsize=8)
+    ax.set_yticks(y, _labels(t.index), fontsize=8)
     ax.invert_yaxis()
     ax.legend(fontsize=8)
     ax.set_xlabel("share of the variance of the " + ("SROI ratio" if result.output == "ratio" else "NPV"))
@@ -240,7 +261,7 @@ def plot_evppi(evppi: pd.Series, evpi: float, *, ax=None, currency: str = "GBP",
     t = evppi.head(top)
     ax.barh(range(len(t)), t.to_numpy(), color="#4393c3")
     ax.axvline(evpi, color="#b2182b", lw=1.2, label="EVPI")
-    ax.set_yticks(range(len(t)), list(t.index), fontsize=8)
+    ax.set_yticks(range(len(t)), _labels(t.index), fontsize=8)
     ax.invert_yaxis()
     _money_axis(ax, currency, "x")
     ax.legend(fontsize=8)
@@ -265,7 +286,7 @@ def plot_comparison(table: pd.DataFrame, *, ax=None) -> "Axes":
         lo, hi = table["ratio_low"].to_numpy(float), table["ratio_high"].to_numpy(float)
         ok = np.isfinite(lo) & np.isfinite(hi)
         ax.hlines(np.arange(len(table))[ok], lo[ok], hi[ok], color="black", lw=1.2, label="95% interval of the ratio")
-    ax.set_yticks(range(len(table)), list(table.index), fontsize=8)
+    ax.set_yticks(range(len(table)), _labels(table.index), fontsize=8)
     ax.invert_yaxis()
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xlabel("value per pound invested, by who receives it")
@@ -305,9 +326,15 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axe
                     textcoords="offset points", va="center", fontsize=7)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[lo[ok], mid]))), right=right)
-    ax.set_yticks(y, list(table.index), fontsize=8)
+    ax.set_yticks(y, _labels(table.index), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("SROI ratio (value per pound invested)")
     ax.legend(fontsize=7, loc="lower right")
     ax.set_title("SROI ratios with their uncertainty", fontsize=10)
     return ax
+
+
+# Text drawn by these functions comes from scheme files: keep it literal (see literal_text).
+for _name in __all__:
+    if _name.startswith("plot_"):
+        globals()[_name] = _literal(globals()[_name])

@@ -46,13 +46,17 @@ def test_dollar_signs_in_scheme_text_are_text_in_charts(tmp_path, capsys):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from sroi.plots import _ax
+    import matplotlib
+
+    from sroi.plots import literal_text
 
     fig = Figure()
-    ax = _ax(fig.subplots())
-    ax.set_title("Costs $\\foo$ and $5")
-    ax.set_xlabel("Cost $5 and $10 saved")
+    with literal_text():  # as every plot function draws
+        ax = fig.subplots()
+        ax.set_title("Costs $\\foo$ and $5")
+        ax.set_xlabel("Cost $5 and $10 saved")
     FigureCanvasAgg(fig).draw()  # mathtext would raise on $\\foo$
+    assert matplotlib.rcParams["text.parse_math"]  # the user's own setting is left alone
     assert ax.xaxis.label.get_text() == "Cost $5 and $10 saved"
     a = write(tmp_path, minimal(name="Costs $\\foo$ and $5"), "a.toml")
     b = write(tmp_path, minimal(name="=HYPERLINK(\"http://x\")"), "b.toml")
