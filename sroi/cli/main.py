@@ -147,6 +147,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_chart(path: str, height: float, draw, force: bool) -> None:
+    """Draw one chart (``draw(ax)``) 9 inches wide and 1.2 + ``height`` tall, and write it
+    as a PNG atomically (the same bytes for the same input: no software stamp)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 1.2 + height))
+    draw(ax)
+    fig.tight_layout()
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    atomic_write(path, png.getvalue(), force=force)
+
+
 def safe_csv(table) -> str:
     """``table`` as CSV with every text cell that a spreadsheet would run as a formula
     (starting = + - @, a tab or a carriage return) prefixed with a quote mark, so a scheme
@@ -208,8 +227,6 @@ def _league_text(league) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    import io
-
     from ..sensitivity import comparison
 
     from .sensitivity import parse_correlations
@@ -235,33 +252,9 @@ def _compare(args: argparse.Namespace) -> int:
         text = _league_text(league)
     _emit(text, args.output, args.force)
     if args.chart:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        from ..plots import plot_comparison
-
-        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(table)))
-        plot_comparison(table, ax=ax)
-        fig.tight_layout()
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-        plt.close(fig)
-        atomic_write(args.chart, png.getvalue(), force=args.force)
+        _write_chart(args.chart, 0.45 * len(table), lambda ax: league.plot(ax=ax), args.force)
     if args.forest:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.4 * len(table)))
-        league.plot_forest(ax=ax)
-        fig.tight_layout()
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-        plt.close(fig)
-        atomic_write(args.forest, png.getvalue(), force=args.force)
+        _write_chart(args.forest, 0.4 * len(table), lambda ax: league.plot_forest(ax=ax), args.force)
     return 0
 
 
