@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Outcome, Parameter, Scheme
+from .prices import BRIDGE
 
 __all__ = ["Warning_", "check", "CODES"]
 
@@ -24,6 +25,8 @@ CODES = {
     "assumption-carries-value": "an outcome resting on assumptions carries most of the value",
     "unsourced": "a number with neither a source nor an assumption",
     "assumption-without-range": "an assumption with no low/high range for sensitivity analysis",
+    "price-bridge": "a calendar-year price rebased to a financial-year base (or back) through the month-weighted "
+                    "bridge",
 }
 
 
@@ -91,6 +94,10 @@ def check(scheme: Scheme, *, present_values: dict[str, float] | None = None) -> 
             p = getattr(o, name)
             if p.base == 0 and not _explained(p):
                 out.append(Warning_(code, f"{at}.{name}", f"'{o.id}' has {name} 0 and no reason is given"))
+        if o.proxy.price_year.fiscal != scheme.price_base.fiscal:
+            out.append(Warning_("price-bridge", f"{at}.proxy.price_year",
+                                f"'{o.id}' is priced in {o.proxy.price_year} and the scheme in {scheme.price_base}: "
+                                f"rebased through the calendar/financial-year bridge ({BRIDGE})"))
         if base_year - o.proxy.price_year.year > 10:
             out.append(Warning_("old-proxy", f"{at}.proxy",
                                 f"'{o.id}' uses a {o.proxy.price_year} price; rebasing keeps its real value but "
@@ -110,6 +117,10 @@ def check(scheme: Scheme, *, present_values: dict[str, float] | None = None) -> 
                 out.append(Warning_("assumption-without-range", f"{at}.{name}",
                                     "is an assumption but has no low/high range"))
     for j, inp in enumerate(scheme.inputs, 1):
+        if inp.price_year.fiscal != scheme.price_base.fiscal:
+            out.append(Warning_("price-bridge", f"inputs[{j}].price_year",
+                                f"'{inp.id}' is priced in {inp.price_year} and the scheme in {scheme.price_base}: "
+                                f"rebased through the calendar/financial-year bridge ({BRIDGE})"))
         for name, p in inp.parts():
             if p.base != 0 and not (p.source or p.assumption or inp.source):
                 out.append(Warning_("unsourced", f"inputs[{j}].{name}", f"{p.base:g} has neither a source nor an "

@@ -29,10 +29,18 @@ from .resources import data_dir
 if TYPE_CHECKING:
     from .model import Scheme
 
-__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "price_factors", "DATA_DIR"]
+__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "price_factors", "DATA_DIR", "BRIDGE"]
 
 #: The bundled data folder: ``sroi/data`` in an installed package, ``data/`` in a source tree.
 DATA_DIR = data_dir()
+#: How a calendar year and a financial year are put on one series (an sroi convention, the
+#: averaging the Green Book issue names; HM Treasury publishes no official bridge): calendar
+#: year y's price level is the month-weighted mean of the financial-year deflators it spans,
+#: (3 x FY(y-1) + 9 x FY(y)) / 12, and rebasing then runs on the financial-year series. On the
+#: bundled releases it reproduces the calendar-year series' own year-on-year ratios closely
+#: (tests/test_prices.py measures the gap for every pair of years).
+BRIDGE = ("calendar year y is put on the financial-year deflator series as (3 x FY(y-1) + 9 x FY(y)) / 12, "
+          "the months of y that fall in each financial year")
 _FY = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
 
 
@@ -139,22 +147,51 @@ class Deflator:
     def factor(self, from_year: PriceYear | int | str, to_year: PriceYear | int | str) -> float:
         """Multiplier taking money in ``from_year`` prices to ``to_year`` prices.
 
-        Equal years give exactly 1 (even outside the series). Raises
-        :class:`PriceYearError` when a year is outside the series or when one is a
-        calendar year and the other a financial year.
+        Equal years give exactly 1 (even outside the series). Two years of the same kind
+        use that kind's own series. A calendar year and a financial year meet on the
+        financial-year series through the month-weighted bridge (:data:`BRIDGE`): the two
+        bundled series come from different releases with different reference years, so
+        their indices are never divided one by the other. Raises :class:`PriceYearError`
+        when a year (or, for a bridged calendar year, either financial year it spans) is
+        outside the series.
+
+        >>> d = load_deflator("GBP")
+        >>> round(d.factor(2019, "2024-25"), 6)  # 100 / ((3 x 78.7948 + 9 x 80.8738) / 12)
+        1.244492
         """
         a, b = PriceYear.parse(from_year), PriceYear.parse(to_year)
         if a == b:
             return 1.0
-        a, b = self.check(a), self.check(b)
         if a.fiscal != b.fiscal:
-            raise PriceYearError(
-                f"cannot rebase between calendar year and financial year prices ({a} to {b}): "
-                f"the bundled {self.currency} series for the two come from different releases "
-                f"with different reference years; state both as calendar years or both as "
-                f"financial years"
-            )
+            return self._on_financial_years(b) / self._on_financial_years(a)
+        a, b = self.check(a), self.check(b)
         return self.index[b] / self.index[a]
+
+    def bridged(self, from_year: PriceYear | int | str, to_year: PriceYear | int | str) -> bool:
+        """Whether rebasing ``from_year`` to ``to_year`` crosses between a calendar year and a
+        financial year, and so goes through the month-weighted bridge (:data:`BRIDGE`)."""
+        a, b = PriceYear.parse(from_year), PriceYear.parse(to_year)
+        return a != b and a.fiscal != b.fiscal
+
+    def _on_financial_years(self, year: PriceYear) -> float:
+        """The price level of ``year`` on the financial-year series: the year's own index,
+        or for calendar year ``y`` the month-weighted mean ``(3 x FY(y-1) + 9 x FY(y)) / 12``
+        (January to March fall in financial year ``y-1``, April to December in ``y``).
+
+        >>> d = load_deflator("GBP")
+        >>> round(d._on_financial_years(PriceYear(2019)), 4)  # (3 x 78.7948 + 9 x 80.8738) / 12
+        80.354
+        """
+        if year.fiscal:
+            return self.index[self.check(year)]
+        prev, cur = PriceYear(year.year - 1, True), PriceYear(year.year, True)
+        missing = [str(y) for y in (prev, cur) if y not in self.index]
+        if missing:
+            raise PriceYearError(
+                f"calendar year {year} prices are bridged to financial years through {prev} and {cur}, "
+                f"but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} outside the "
+                f"{self.currency} deflator series (covered: {self.coverage()})")
+        return (3.0 * self.index[prev] + 9.0 * self.index[cur]) / 12.0
 
     def rebase(self, value: float, from_year, to_year) -> float:
         """``value`` in ``from_year`` prices expressed in ``to_year`` prices."""

@@ -82,11 +82,13 @@ CASES = [
      dict(minimal(price_base=2030), inputs=[dict(minimal()["inputs"][0], price_year=2030)]),
      "price_base: price year 2030 is outside the GBP deflator series (covered: 1990 to 2024 and 2000-01 to "
      "2024-25)"),
-    ("calendar-vs-financial",
-     outcome(proxy={"value": 1000, "unit": "u", "price_year": "2016-17", "source": "s"}),
-     "outcomes[1].proxy.price_year: cannot rebase between calendar year and financial year prices (2016-17 to "
-     "2024): the bundled GBP series for the two come from different releases with different reference years; "
-     "state both as calendar years or both as financial years"),
+    ("calendar-year-bridge-outside-series",
+     dict(minimal(price_base="2024-25"), inputs=[dict(minimal()["inputs"][0], price_year="2024-25")],
+          outcomes=[dict(minimal()["outcomes"][0],
+                         proxy={"value": 1000, "unit": "u", "price_year": 2000, "source": "s"})]),
+     "outcomes[1].proxy.price_year: calendar year 2000 prices are bridged to financial years through 1999-00 "
+     "and 2000-01, but 1999-00 is outside the GBP deflator series (covered: 1990 to 2024 and 2000-01 to "
+     "2024-25)"),
     ("malformed-price-year", outcome(proxy={"value": 1000, "unit": "u", "price_year": "2019-21", "source": "s"}),
      "outcomes[1].proxy.price_year: a price year is a calendar year such as 2019 or a financial year such as "
      "'2019-20', got '2019-21'"),
