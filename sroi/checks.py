@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import Outcome, Parameter, Scheme
+from .model import MEASURES, Outcome, Parameter, Scheme
 from .prices import BRIDGE
 
 __all__ = ["Warning_", "check", "CODES"]
@@ -25,6 +25,8 @@ CODES = {
     "assumption-carries-value": "an outcome resting on assumptions carries most of the value",
     "unsourced": "a number with neither a source nor an assumption",
     "assumption-without-range": "an assumption with no low/high range for sensitivity analysis",
+    "wellbeing-double-count": "the same change valued in WELLBYs and again in a fiscal, QALY or other money proxy",
+    "deflator-only-uprating": "a WELLBY or QALY value carried forward by prices alone, not also by real income growth",
     "price-bridge": "a calendar-year price rebased to a financial-year base (or back) through the month-weighted "
                     "bridge",
 }
@@ -69,6 +71,35 @@ def check(scheme: Scheme, *, present_values: dict[str, float] | None = None) -> 
                                 f"'{o.stakeholder}'; check the two are different changes"))
         else:
             seen[key] = i
+
+    # a change valued in WELLBYs and again in money or QALYs (life satisfaction already
+    # reflects health, income and savings felt by the person)
+    def measure_of(o: Outcome) -> str | None:
+        return o.proxy.measure.id if o.proxy.measure is not None else None
+
+    groups: dict[tuple, list[tuple[int, Outcome]]] = defaultdict(list)
+    for i, o in outcomes:
+        groups[(o.stakeholder, (o.indicator or o.outcome).strip().lower())].append((i, o))
+    for group in groups.values():
+        wellbys = [(i, o) for i, o in group if measure_of(o) == MEASURES["wellby"]]
+        others = [(i, o) for i, o in group if measure_of(o) != MEASURES["wellby"]]
+        if wellbys and others:
+            i, o = wellbys[0]
+            other = others[0][1]
+            how = "in QALYs" if measure_of(other) == MEASURES["qaly"] else f"as a {other.value_type.replace('_', ' ')} value"
+            out.append(Warning_("wellbeing-double-count", f"outcomes[{i}]",
+                                f"'{o.id}' values a change in WELLBYs that '{other.id}' also values {how}; life "
+                                "satisfaction already reflects the health, income and savings the person feels, so "
+                                "count one or show why the two do not overlap"))
+    for i, o in outcomes:
+        m = o.proxy.measure
+        if m is not None and m.id in MEASURES.values() and m.uprating == "deflator" \
+                and o.proxy.price_year != scheme.price_base:
+            out.append(Warning_("deflator-only-uprating", f"outcomes[{i}].proxy.uprating",
+                                f"'{o.id}' carries the {m.unit} value from {o.proxy.price_year} to {scheme.price_base} "
+                                "by the deflator alone; HM Treasury's wellbeing guidance also uprates it by real GDP "
+                                "per head to the power 1.3 (uprating = \"real_income_growth\"), so this understates "
+                                "it a little"))
 
     # a fiscal saving and a wellbeing value on the same change
     by_change: dict[tuple, list[tuple[int, Outcome]]] = defaultdict(list)

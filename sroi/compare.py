@@ -127,7 +127,10 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
             npv_rebased = r.npv
         else:
             try:
-                npv_rebased = r.npv * load_deflator(s.currency).factor(s.price_base, target)
+                deflator = load_deflator(s.currency)
+                npv_rebased = r.npv * deflator.factor(s.price_base, target)
+                if deflator.bridged(s.price_base, target):
+                    flags.append(f"NPV rebased from {s.price_base} through the calendar/financial-year bridge")
             except PriceYearError:
                 flags.append(f"NPV in {s.price_base} prices, not rebasable to {target}")
         row = {"scheme": s.name, "currency": s.currency, "price_base": str(s.price_base), "horizon": s.horizon,

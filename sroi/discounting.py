@@ -31,6 +31,13 @@ import numpy as np
 
 __all__ = [
     "GREEN_BOOK_BANDS",
+    "GREEN_BOOK_HEALTH_BANDS",
+    "GREEN_BOOK_2026_BANDS",
+    "GREEN_BOOK_2026_HEALTH_BANDS",
+    "SCHEDULE_BANDS",
+    "HEALTH_SCHEDULES",
+    "OUTCOME_SCHEDULES",
+    "green_book_health_rates",
     "CONVENTIONS",
     "Convention",
     "green_book_rates",
@@ -57,8 +64,53 @@ GREEN_BOOK_BANDS: tuple[tuple[float, float], ...] = (
 )
 
 
-def green_book_rates(periods: int) -> np.ndarray:
-    """Green Book STPR for discounting periods ``1..periods``.
+#: The Green Book's rate for health effects (values of life and health, QALYs, that are not
+#: themselves money): the STPR without its wealth effect, 1.5% for years 0-30, declining on
+#: the same bands in proportion (3.0/3.5 x 1.5% = 1.29%, then 1.07%, 0.86%, 0.64%, 0.43%).
+#: The 2022 edition's schedule (HM Treasury, The Green Book 2022, Annex A6). The 1.5% for
+#: years 0-30 and "declining gradually thereafter" are read in HMT's Wellbeing Guidance for
+#: Appraisal (July 2021), Annex 2; the later bands' rounded figures are transcribed from two
+#: independent third-party tabulations (charlescoverdale/greenbook, katehayes/dQALY), as the
+#: 2022 text itself could not be read. They equal 1.5% x (band rate / 3.5%), rounded.
+GREEN_BOOK_HEALTH_BANDS: tuple[tuple[float, float], ...] = (
+    (30, 0.015),
+    (75, 0.0129),
+    (125, 0.0107),
+    (200, 0.0086),
+    (300, 0.0064),
+    (float("inf"), 0.0043),
+)
+
+#: The 2026 edition's STPR: 3.5% for years 1-30, 3.0% for 31-75 and 2.5% from year 76 on, with
+#: no further bands (HM Treasury, The Green Book 2026, paragraph 6.54; read in a
+#: PDF-to-text copy of the Treasury's document, d1mitrij/greenbook_vf at commit 756c4a7).
+GREEN_BOOK_2026_BANDS: tuple[tuple[float, float], ...] = ((30, 0.035), (75, 0.030), (float("inf"), 0.025))
+
+#: The 2026 edition's health rate: 1.5% in every year of the appraisal, for effects on
+#: individuals' health or life (The Green Book 2026, paragraph 6.58, same copy). The 2022
+#: edition's health schedule declines instead (:data:`GREEN_BOOK_HEALTH_BANDS`).
+GREEN_BOOK_2026_HEALTH_BANDS: tuple[tuple[float, float], ...] = ((float("inf"), 0.015),)
+
+#: Scheme schedules given by bands: the Green Book's, by edition (2022 is the default).
+SCHEDULE_BANDS: dict[str, tuple[tuple[float, float], ...]] = {
+    "green_book": GREEN_BOOK_BANDS, "green_book_2026": GREEN_BOOK_2026_BANDS}
+
+#: Health schedules an outcome may name, with the scheme schedule of the same edition they go
+#: beside, and their bands.
+HEALTH_SCHEDULES: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
+    "green_book_health": ("green_book", GREEN_BOOK_HEALTH_BANDS),
+    "green_book_2026_health": ("green_book_2026", GREEN_BOOK_2026_HEALTH_BANDS),
+}
+
+#: The schedules an outcome may name: ``"scheme"`` follows the scheme's ``[discounting]``; a
+#: health schedule (:data:`HEALTH_SCHEDULES`) goes only beside the Green Book schedule of
+#: its own edition, as the Green Book pairs them.
+OUTCOME_SCHEDULES: tuple[str, ...] = ("scheme", *HEALTH_SCHEDULES)
+
+
+def green_book_rates(periods: int, bands: tuple[tuple[float, float], ...] = GREEN_BOOK_BANDS) -> np.ndarray:
+    """Green Book STPR for discounting periods ``1..periods`` (or another schedule's
+    ``bands``: (last period of the band, rate) pairs).
 
     >>> green_book_rates(3)
     array([0.035, 0.035, 0.035])
@@ -70,10 +122,19 @@ def green_book_rates(periods: int) -> np.ndarray:
     t = np.arange(1, periods + 1)
     rates = np.empty(periods, dtype=float)
     lower = 0.0
-    for last, rate in GREEN_BOOK_BANDS:
+    for last, rate in bands:
         rates[(t > lower) & (t <= last)] = rate
         lower = last
     return rates
+
+
+def green_book_health_rates(periods: int) -> np.ndarray:
+    """The Green Book health schedule for discounting periods ``1..periods``.
+
+    >>> green_book_health_rates(32)[29:]
+    array([0.015 , 0.0129, 0.0129])
+    """
+    return green_book_rates(periods, GREEN_BOOK_HEALTH_BANDS)
 
 
 def constant_rates(rate: float | np.ndarray, periods: int) -> np.ndarray:

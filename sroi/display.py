@@ -100,7 +100,7 @@ def _outcome_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
 def _setting(result: "Result") -> str:
     s = result.scheme
     d = s.discounting
-    sched = {"green_book": "Green Book STPR", "constant": f"constant {100 * d.rate.base:g}%" if d.rate else "constant",
+    sched = {"green_book": "Green Book STPR", "green_book_2026": "Green Book STPR (2026 edition)", "constant": f"constant {100 * d.rate.base:g}%" if d.rate else "constant",
              "custom": "custom rates"}[d.schedule]
     conv = {"sroi_guide": "SROI Guide timing (year 1 discounted once)",
             "green_book": "Green Book timing (year 1 is the present)"}[d.convention]

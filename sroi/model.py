@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal
 
-from .prices import PriceYear
+from .prices import INCOME_ELASTICITY, PriceYear  # noqa: F401  (INCOME_ELASTICITY is part of the model's vocabulary)
 
 __all__ = [
     "Parameter",
     "Distribution",
     "Proxy",
+    "Measure",
+    "MEASURES",
+    "UPRATING_RULES",
     "Quantity",
     "Evidence",
     "Outcome",
@@ -141,9 +144,37 @@ class Parameter:
         )
 
 
+#: Short names for the library's appraisal values of a measure, for ``proxy.measure``.
+MEASURES = {"wellby": "wellbeing.wellby", "qaly": "health.qaly_green_book"}
+
+#: How a measure's money value is carried from its price year to the scheme's:
+#: ``"deflator"`` (prices only) or ``"real_income_growth"`` (prices, and real GDP per head
+#: raised to :data:`INCOME_ELASTICITY`, the Wellbeing Guidance for Appraisal's rule).
+UPRATING_RULES = ("deflator", "real_income_growth")
+
+@dataclass(frozen=True)
+class Measure:
+    """An outcome valued in a measure that is not money (WELLBYs, QALYs): the proxy's
+    ``value`` is then the amount of the measure per unit of outcome, and one unit of the
+    measure is worth ``money`` (a named value from the proxy library, in ``price_year``
+    prices), carried to the scheme's price base by ``uprating``.
+
+    With ``"real_income_growth"`` the value also grows with real GDP per head at
+    ``growth`` a year (a stated figure with ``growth_source``: no verified GDP-per-head
+    series is bundled), raised to :data:`INCOME_ELASTICITY`."""
+
+    id: str
+    money: float
+    unit: str
+    uprating: str = "deflator"
+    growth: float | None = None
+    growth_source: str | None = None
+
+
 @dataclass(frozen=True)
 class Proxy:
-    """A financial proxy: the money value of one unit of an outcome."""
+    """A financial proxy: the money value of one unit of an outcome (or, with ``measure``,
+    the amount of a measure such as WELLBYs per unit of outcome)."""
 
     value: Parameter
     unit: str
@@ -152,6 +183,7 @@ class Proxy:
     url: str | None = None
     description: str | None = None
     ref: str | None = None  # id in the proxy library, when the value came from there
+    measure: Measure | None = None
 
 
 QuantityKind = Literal["count", "rate", "engagement_success"]
@@ -223,6 +255,11 @@ class Outcome:
     #: receives. Society's present value counts the transfer as zero; the ledger shows
     #: the beneficiary's gain and the payer's loss.
     payer: str | None = None
+    #: Which discount schedule the outcome's value takes: ``"scheme"`` (the scheme's
+    #: ``[discounting]``), ``"green_book_health"`` (the 2022 Green Book's 1.5% declining
+    #: schedule for health effects) or ``"green_book_2026_health"`` (the 2026 edition's flat
+    #: 1.5%); see :data:`sroi.discounting.HEALTH_SCHEDULES`.
+    schedule: str = "scheme"
 
     @property
     def is_transfer(self) -> bool:
@@ -268,7 +305,7 @@ class Discounting:
     """How future money is discounted (see :mod:`sroi.discounting`)."""
 
     convention: Literal["sroi_guide", "green_book"]
-    schedule: Literal["green_book", "constant", "custom"] = "green_book"
+    schedule: Literal["green_book", "green_book_2026", "constant", "custom"] = "green_book"
     rate: Parameter | None = None
     rates: tuple[float, ...] | None = None
     source: str | None = None

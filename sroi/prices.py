@@ -29,7 +29,8 @@ from .resources import data_dir
 if TYPE_CHECKING:
     from .model import Scheme
 
-__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "price_factors", "DATA_DIR", "BRIDGE"]
+__all__ = ["PriceYear", "Deflator", "Series", "load_deflator", "price_factors", "DATA_DIR", "BRIDGE", "years_between",
+           "real_income_uprating"]
 
 #: The bundled data folder: ``sroi/data`` in an installed package, ``data/`` in a source tree.
 DATA_DIR = data_dir()
@@ -41,6 +42,10 @@ DATA_DIR = data_dir()
 #: (tests/test_prices.py measures the gap for every pair of years).
 BRIDGE = ("calendar year y is put on the financial-year deflator series as (3 x FY(y-1) + 9 x FY(y)) / 12, "
           "the months of y that fall in each financial year")
+#: The elasticity of the marginal utility of income the Green Book uses (Annex A3; 2026
+#: edition paragraph 7.15), which the Wellbeing Guidance (HMT 2021, Annex 2) also applies to
+#: growth in real GDP per head when it uprates the WELLBY and QALY values.
+INCOME_ELASTICITY = 1.3
 _FY = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
 
 
@@ -242,15 +247,38 @@ def load_deflator(currency: str = "GBP", data_dir: Path | None = None) -> Deflat
     )
 
 
+def years_between(a: PriceYear, b: PriceYear) -> float:
+    """Years from the middle of price year ``a`` to the middle of ``b`` (a calendar year's
+    middle is 1 July, a financial year's 1 October).
+
+    >>> years_between(PriceYear(2019), PriceYear(2024, True))
+    5.25
+    """
+    return (b.year + (0.75 if b.fiscal else 0.5)) - (a.year + (0.75 if a.fiscal else 0.5))
+
+
+def real_income_uprating(growth: float, from_year: PriceYear, to_year: PriceYear, elasticity: float = 1.3) -> float:
+    """The real part of the Wellbeing Guidance's uprating (HMT 2021, Annex 2): (real GDP per
+    head at ``to_year`` / at ``from_year``) ** ``elasticity``, with GDP per head growing at
+    ``growth`` a year over :func:`years_between` the two.
+
+    >>> round(real_income_uprating(0.01, PriceYear(2019), PriceYear(2024, True)), 6)  # 1.01 ** (1.3 x 5.25)
+    1.07027
+    """
+    return (1.0 + growth) ** (elasticity * years_between(from_year, to_year))
+
+
 def price_factors(scheme: Scheme, *, deflator: Deflator | None = None) -> tuple[list[float], list[float]]:
     """Rebasing multipliers to the scheme's price base for each input and outcome proxy.
+    An outcome valued in a measure (WELLBYs, QALYs) also carries the measure's money value
+    and its uprating: its proxy value is an amount of the measure, not money.
 
     Raises :class:`ScenarioError` naming the field whose price year cannot be rebased.
     """
     needed = [(f"inputs[{j}].price_year", inp.price_year) for j, inp in enumerate(scheme.inputs, 1)]
     needed += [(f"outcomes[{i}].proxy.price_year", o.proxy.price_year) for i, o in enumerate(scheme.outcomes, 1)]
     if all(y == scheme.price_base for _, y in needed):
-        return [1.0] * len(scheme.inputs), [1.0] * len(scheme.outcomes)
+        return [1.0] * len(scheme.inputs), [_measured(o, 1.0, scheme.price_base) for o in scheme.outcomes]
     if deflator is None:
         try:
             deflator = load_deflator(scheme.currency)
@@ -269,4 +297,16 @@ def price_factors(scheme: Scheme, *, deflator: Deflator | None = None) -> tuple[
         except PriceYearError as exc:
             raise ScenarioError(scheme.path, field_path, str(exc)) from None
     n = len(scheme.inputs)
-    return factors[:n], factors[n:]
+    return factors[:n], [_measured(o, f, scheme.price_base) for o, f in zip(scheme.outcomes, factors[n:])]
+
+
+def _measured(outcome, factor: float, price_base: PriceYear) -> float:
+    """An outcome's multiplier: the rebasing ``factor``, or for a measure its money value
+    times the rebasing factor times its real-income uprating."""
+    m = outcome.proxy.measure
+    if m is None:
+        return factor
+    real = 1.0
+    if m.uprating == "real_income_growth":
+        real = real_income_uprating(m.growth or 0.0, outcome.proxy.price_year, price_base, INCOME_ELASTICITY)
+    return m.money * factor * real

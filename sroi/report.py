@@ -81,6 +81,16 @@ def _num(x: float | None, digits: int = 3) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{digits}g}"
 
 
+def _proxy_text(o, cur: str) -> str:
+    """An outcome's financial proxy as the impact map shows it: money per unit, or an amount
+    of a measure times the measure's value."""
+    p = o.proxy
+    if p.measure is not None:
+        return (f"{_num(p.value.base, 4)} {p.unit} × {money(p.measure.money, cur)} ({p.price_year}, "
+                f"uprated by {p.measure.uprating.replace('_', ' ')})")
+    return f"{money(p.value.base, cur, 2)} {p.unit} ({p.price_year})"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -177,7 +187,7 @@ def report_html(analyses: Analyses) -> str:
     for o, pv in zip(s.outcomes, result.pv_by_outcome):
         q = "; ".join(f"{n} {_num(p.base, 4)}" for n, p in o.quantity.parts())
         rows.append([o.id, o.stakeholder, o.outcome, o.indicator or "", q,
-                     f"{money(o.proxy.value.base, cur, 2)} {o.proxy.unit} ({o.proxy.price_year})",
+                     _proxy_text(o, cur),
                      _pct(o.deadweight.base), _pct(o.displacement.base), _pct(o.attribution.base),
                      _pct(o.drop_off.base), _num(o.duration.base, 4), str(o.start_year), o.beneficiary,
                      o.value_type.replace("_", " "), money(pv, cur)])

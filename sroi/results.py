@@ -21,6 +21,7 @@ import pandas as pd
 
 from ._version import __version__
 from .engine import Model, as_model, payback_months
+from .engine.spec import outcome_present_values
 from .errors import PriceYearError
 from .model import VALUE_TYPES, Scheme
 from .scenario import to_dict
@@ -131,6 +132,9 @@ class Result:
     value_df, cost_df:
         Discount factors by year for value and for inputs (see the scheme's
         discounting convention).
+    health_df:
+        Discount factors by year of the Green Book health schedule, for the outcomes that
+        take it (``None`` when none does); :attr:`outcome_df` gives each outcome's row.
     """
 
     scheme: Scheme
@@ -140,12 +144,28 @@ class Result:
     value_df: np.ndarray
     cost_df: np.ndarray
     provenance: dict[str, Any] = field(default_factory=dict)
+    health_df: np.ndarray | None = None
 
     # ---- headline figures ----------------------------------------------------------------
 
     @cached_property
     def pv_by_outcome(self) -> np.ndarray:
-        return self.value @ self.value_df
+        return outcome_present_values(self.value, self.value_df, self.health_df, self.model.health)
+
+    @cached_property
+    def outcome_df(self) -> np.ndarray:
+        """(O, T) the discount factors each outcome's value takes: the scheme's, or the
+        health schedule's for an outcome on it."""
+        df = np.broadcast_to(self.value_df, self.value.shape)
+        if self.health_df is not None:
+            df = np.where(self.model.health[:, None], self.health_df[None, :], df)
+        return np.array(df)
+
+    def _pv_value_by_year(self) -> np.ndarray:
+        """(T,) present value to society by year (each outcome on its own schedule)."""
+        if self.health_df is None:
+            return self.society_value.sum(axis=0) * self.value_df
+        return (self.society_value * self.outcome_df).sum(axis=0)
 
     @cached_property
     def pv_by_input(self) -> np.ndarray:
@@ -187,7 +207,7 @@ class Result:
     def payback_months(self) -> float:
         """Discounted payback in months (``inf`` if not within the horizon); convention
         in :data:`PAYBACK_CONVENTION`."""
-        return float(payback_months(self.society_value.sum(axis=0) * self.value_df,
+        return float(payback_months(self._pv_value_by_year(),
                                     self.cost.sum(axis=0) * self.cost_df))
 
     @property
@@ -255,7 +275,7 @@ class Result:
         """Value and inputs by scheme year, with discount factors and the cumulative net
         present value."""
         v, c = self.society_value.sum(axis=0), self.cost.sum(axis=0)
-        pv_v, pv_c = v * self.value_df, c * self.cost_df
+        pv_v, pv_c = self._pv_value_by_year(), c * self.cost_df
         return pd.DataFrame({
             "year": np.arange(1, self.scheme.horizon + 1),
             "value": v, "inputs": c,
@@ -394,11 +414,11 @@ class Result:
         T = s.horizon
         years = np.arange(1, T + 1)
         parts = []
-        for o, row in zip(s.outcomes, self.value):
+        for o, row, df in zip(s.outcomes, self.value, self.outcome_df):
             parts.append(pd.DataFrame({
                 "flow": "value", "item": o.id, "stakeholder": o.stakeholder, "holder": o.beneficiary,
                 "value_type": o.value_type, "year": years, "amount": row,
-                "discount_factor": self.value_df, "present_value": row * self.value_df,
+                "discount_factor": df, "present_value": row * df,
             }))
         for i, row in zip(s.inputs, self.cost):
             parts.append(pd.DataFrame({
@@ -484,5 +504,6 @@ def run(scheme: Scheme | Model, *, overrides: dict[str, float] | None = None) ->
     return Result(
         scheme=model.scheme, model=model,
         value=ev.value[0], cost=ev.cost[0], value_df=np.asarray(ev.value_df[0]), cost_df=np.asarray(ev.cost_df[0]),
+        health_df=None if ev.health_df is None else np.asarray(ev.health_df[0]),
         provenance=provenance(model, seed=None, draws=1, **({"overrides": dict(overrides)} if overrides else {})),
     )

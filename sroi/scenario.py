@@ -18,12 +18,16 @@ import tomllib
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, cast, overload
 
+from .discounting import HEALTH_SCHEDULES, OUTCOME_SCHEDULES
 from .errors import PriceYearError, ScenarioError
 from .model import (
     FORMAT_VERSION,
     BUDGET_HOLDERS,
     CONFIDENCE_LEVELS,
     OUTCOME_VALUE_TYPES,
+    MEASURES,
+    UPRATING_RULES,
+    Measure,
     BudgetHolder,
     Discounting,
     NamedScenario,
@@ -81,10 +85,12 @@ INPUT_KEYS = ("id", "description", "funder", "amount", "quantity", "unit_cost", 
               "year", "years", "price_year", "source", "note", "grade")
 OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy", "start_year", "duration",
                 "drop_off", "deadweight", "displacement", "attribution", "beneficiary", "value_type",
-                "disbenefit", "evidence", "note", "income_quintile", "recipient_income", "payer")
+                "disbenefit", "evidence", "note", "income_quintile", "recipient_income", "payer",
+                "schedule")
 OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
                     "value_type")
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
+PROXY_MEASURE_KEYS = ("measure", "amount", "uprating", "gdp_per_head_growth", "growth_source")
 PROXY_REF_KEYS = ("id", "low", "high", "distribution", "assumption", "note", "grade")
 EVIDENCE_KEYS = ("source", "confidence", "note", "grade")
 CORRELATION_KEYS = ("parameters", "rho", "source")
@@ -423,6 +429,12 @@ class _Reader:
                        for j, t in enumerate(self.array_of_tables(top["inputs"], "inputs", min_items=1), 1))
         outcomes = tuple(self.outcome(t, f"outcomes[{i}]", horizon, cohort, holder_ids)
                          for i, t in enumerate(self.array_of_tables(top["outcomes"], "outcomes", min_items=1), 1))
+        for i, o in enumerate(outcomes, 1):
+            if o.schedule in HEALTH_SCHEDULES and HEALTH_SCHEDULES[o.schedule][0] != discounting.schedule:
+                partner = HEALTH_SCHEDULES[o.schedule][0]
+                raise self.fail(f"outcomes[{i}].schedule", f"'{o.schedule}' is the Green Book's schedule for health "
+                                f"effects and goes beside its standard schedule of the same edition: set "
+                                f"[discounting] schedule = \"{partner}\" (it is '{discounting.schedule}')")
         seen: dict[str, str] = {}
         labelled: list[tuple[str, tuple[Input | Outcome, ...]]] = [("inputs", inputs), ("outcomes", outcomes)]
         for kind, items in labelled:
@@ -635,7 +647,7 @@ class _Reader:
             raise self.fail(f"{path}.convention", "missing; name the timing convention: 'sroi_guide' (year 1 "
                             "discounted once) or 'green_book' (year 1 is year 0, the present)")
         convention = self.string(t, "convention", path, choices=("sroi_guide", "green_book"))
-        schedule = self.string(t, "schedule", path, choices=("green_book", "constant", "custom")) or "green_book"
+        schedule = self.string(t, "schedule", path, choices=("green_book", "green_book_2026", "constant", "custom")) or "green_book"
         rate = rates = None
         if schedule == "constant":
             if "rate" not in t:
@@ -757,6 +769,8 @@ class _Reader:
     def proxy(self, value: Any, path: str) -> Proxy:
         if isinstance(value, str) or (isinstance(value, Mapping) and "id" in value):
             return self.proxy_ref(value, path)
+        if isinstance(value, Mapping) and "measure" in value:
+            return self.proxy_measure(value, path)
         t = self.table(value, path, PROXY_KEYS, ("value", "unit"),
                        what="a table (value, unit, price_year, source) or a proxy library id")
         if "price_year" not in t:
@@ -773,6 +787,43 @@ class _Reader:
             source=self.string(t, "source", path, required=True),
             url=self.string(t, "url", path), description=self.string(t, "description", path),
         )
+
+    def proxy_measure(self, value: Mapping[str, Any], path: str) -> Proxy:
+        """``{ measure = "wellby", amount = 0.5, uprating = "deflator" }``: the amount of a
+        measure per unit of outcome, valued at the library's appraisal value of the measure."""
+        t = self.table(value, path, PROXY_MEASURE_KEYS, ("measure", "amount"))
+        name = self.string(t, "measure", path, required=True)
+        pid = MEASURES.get(name, name)
+        try:
+            rec = self.library().get(pid)
+        except KeyError as exc:
+            raise self.fail(f"{path}.measure", f"{exc.args[0]}; the short names are "
+                            f"{', '.join(f'{k} ({v})' for k, v in MEASURES.items())}") from None
+        if rec.currency != self.currency:
+            raise self.fail(f"{path}.measure", f"'{pid}' is in {rec.currency} but the scheme's currency is "
+                            f"{self.currency}")
+        uprating = self.string(t, "uprating", path, choices=UPRATING_RULES) or "deflator"
+        growth = growth_source = None
+        if uprating == "real_income_growth":
+            if "gdp_per_head_growth" not in t or "growth_source" not in t:
+                missing = "gdp_per_head_growth" if "gdp_per_head_growth" not in t else "growth_source"
+                raise self.fail(f"{path}.{missing}", "missing; uprating = \"real_income_growth\" needs the yearly "
+                                "growth of real GDP per head between the value's price year and the price base "
+                                "(e.g. 0.008) and its source (no GDP-per-head series is bundled)")
+            growth = self.in_range(self.number(t["gdp_per_head_growth"], f"{path}.gdp_per_head_growth"),
+                                   f"{path}.gdp_per_head_growth", -0.5, 0.5,
+                                   what="must be a yearly growth rate between -0.5 and 0.5 (0.01 is 1%)")
+            growth_source = self.string(t, "growth_source", path, required=True)
+        else:
+            for key in ("gdp_per_head_growth", "growth_source"):
+                if key in t:
+                    raise self.fail(f"{path}.{key}", "only used with uprating = \"real_income_growth\"")
+        amount = self.parameter(t["amount"], f"{path}.amount", lo=0.0, hi=_INF,
+                                what="must not be negative (mark a negative outcome with disbenefit = true)")
+        unit = rec.unit.removeprefix("per ").strip()
+        return Proxy(value=amount, unit=unit, price_year=rec.price_year, source=rec.citation, url=rec.url,
+                     description=rec.description,
+                     measure=Measure(pid, rec.value, unit, uprating, growth, growth_source))
 
     def proxy_ref(self, value: Any, path: str) -> Proxy:
         """``"nhs.ae_attendance"`` or ``{ id = "...", low = ..., high = ..., ... }``."""
@@ -834,6 +885,7 @@ class _Reader:
             note=self.string(t, "note", path),
             **self.recipients(t, path),
             payer=self.payer(t, path, holders),
+            schedule=self.string(t, "schedule", path, choices=OUTCOME_SCHEDULES) or "scheme",
         )
 
     def payer(self, t: Mapping[str, Any], path: str, holders: Mapping[str, str]) -> str | None:

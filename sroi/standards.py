@@ -72,8 +72,9 @@ def assess(result: "Result", standard: str) -> list[Requirement]:
         d = s.discounting
         req("real prices at a stated base year", True, f"every figure in {s.price_base} prices, rebased with the "
             "GDP deflator")
-        req("STPR discounting (3.5% declining)", d.schedule == "green_book",
-            "the Green Book schedule" if d.schedule == "green_book" else
+        req("STPR discounting (3.5% declining)", d.schedule in ("green_book", "green_book_2026"),
+            f"the Green Book schedule ({'2026' if d.schedule == 'green_book_2026' else '2022'} edition)"
+            if d.schedule in ("green_book", "green_book_2026") else
             f"the scheme uses a {d.schedule} schedule; set [discounting] schedule = \"green_book\"")
         req("Green Book timing (year 1 is the present)", d.convention == "green_book",
             "value and costs from the start of year 1" if d.convention == "green_book" else

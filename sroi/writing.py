@@ -10,7 +10,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .model import FORMAT_VERSION, Parameter, Proxy, Scheme
+from .model import FORMAT_VERSION, MEASURES, Parameter, Proxy, Scheme
 
 __all__ = ["to_dict", "dumps", "save"]
 
@@ -39,6 +39,12 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _proxy_out(p: Proxy) -> str | dict[str, Any]:
+    if p.measure is not None:
+        m = p.measure
+        short = {v: k for k, v in MEASURES.items()}.get(m.id, m.id)
+        return _drop_none({"measure": short, "amount": _param_out(p.value),
+                           "uprating": None if m.uprating == "deflator" else m.uprating,
+                           "gdp_per_head_growth": m.growth, "growth_source": m.growth_source})
     if p.ref is not None:
         extras = _param_out(p.value)
         if not isinstance(extras, dict):
@@ -94,7 +100,7 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
             "evidence": _drop_none({"source": o.evidence.source, "confidence": o.evidence.confidence,
                                     "note": o.evidence.note, "grade": o.evidence.grade}) or None,
             "note": o.note, "income_quintile": o.income_quintile, "recipient_income": o.recipient_income,
-            "payer": o.payer,
+            "payer": o.payer, "schedule": None if o.schedule == "scheme" else o.schedule,
         }))
     out["outcomes"] = outcomes
     if scheme.scenarios:

@@ -36,6 +36,21 @@ CASES["cohort_lag"]["inputs"].append({"id": "pp", "description": "d", "funder": 
 CASES["intakes_past_horizon"] = minimal(horizon=4, cohort={"participants": [100, 50, 25, 10]},
                                         discounting={"convention": "sroi_guide"})
 CASES["intakes_past_horizon"]["outcomes"][0].update(quantity={"rate": 0.4}, start_year=3)
+
+
+def _with_health(horizon: int, schedule: str, health: str, convention: str) -> dict:
+    """Two outcomes alike but for their schedule: one on the scheme's, one on the health
+    schedule, with a cohort (so intakes are discounted too)."""
+    case = minimal(horizon=horizon, cohort={"participants": [100, 50, 25]},
+                   discounting={"schedule": schedule, "convention": convention})
+    case["outcomes"][0].update(quantity={"rate": 0.4}, start_year=2)
+    case["outcomes"].append(dict(case["outcomes"][0], id="health_gain", schedule=health))
+    return case
+
+
+CASES["health_2022_short"] = _with_health(12, "green_book", "green_book_health", "sroi_guide")
+CASES["health_2022_long"] = _with_health(90, "green_book", "green_book_health", "green_book")
+CASES["health_2026_long"] = _with_health(90, "green_book_2026", "green_book_2026_health", "sroi_guide")
 SCHEMES = sorted((ROOT / "scenarios").glob("*.toml")) + sorted((ROOT / "scenarios/published").glob("*.toml"))
 
 

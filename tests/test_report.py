@@ -55,13 +55,24 @@ def test_every_plot_returns_its_axes():
 def test_comparison_rebases_and_flags():
     """The hand-worked scheme is in 2024 prices; rebased to 2019 (HMT Dec 2025: 2019 = 81.1085,
     2024 = 100) its NPV 52,215.0078 becomes 52,215.0078 x 81.1085 / 100. FNP is in financial-year
-    prices and cannot be rebased to a calendar year; it also differs in discounting and horizon."""
+    prices: it is rebased to calendar 2019 through the month-weighted bridge, which the
+    comparison flags (NPV x calendar 2019 on the financial-year series / FY 2024-25); it also
+    differs in discounting and horizon. A scheme priced outside the series is not rebased."""
     t = comparison([FNP, ROOT / "tests/schemes/hand_worked.toml"], price_base=2019).summary
     hw = t.loc["Hand-worked reference case"]
     assert hw["npv_rebased"] == pytest.approx(52215.00780800526 * 81.1085 / 100, rel=1e-12)
     fnp = t.loc["Family Nurse Partnership: US trial effects on NHS injury care"]
-    assert math.isnan(fnp["npv_rebased"])
-    assert "NPV in 2024-25 prices, not rebasable to 2019" in fnp["comparability"]
+    from sroi.prices import load_deflator
+
+    cy2019 = (3 * 78.7948 + 9 * 80.8738) / 12
+    assert fnp["npv_rebased"] == pytest.approx(fnp["npv"] * cy2019 / 100.0, rel=1e-12)
+    assert load_deflator("GBP").bridged("2024-25", 2019)
+    assert "NPV rebased from 2024-25 through the calendar/financial-year bridge" in fnp["comparability"]
+    old = minimal(price_base=1985, inputs=[dict(minimal()["inputs"][0], price_year=1985)])
+    old["outcomes"][0]["proxy"]["price_year"] = 1985
+    t2 = comparison([sroi.from_dict(old), ROOT / "tests/schemes/hand_worked.toml"], price_base=2019).summary
+    assert math.isnan(t2.loc["Minimal", "npv_rebased"])
+    assert "NPV in 1985 prices, not rebasable to 2019" in t2.loc["Minimal", "comparability"]
     assert list(t.index)[0] == "Hand-worked reference case"  # sorted by ratio
     assert "per_pound:nhs" in t.columns
 

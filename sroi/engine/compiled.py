@@ -49,7 +49,7 @@ __all__ = ["outputs", "evaluate_rows", "sample_and_evaluate", "pack_model", "pac
 FIXED, UNIFORM, TRIANGULAR, TABLE = 0, 1, 2, 3
 
 # columns of the packed outcome table
-_Q1, _Q2, _HAS_Q2, _PROXY, _DUR, _DROP, _DW, _DISP, _ATTR, _LAG, _LINKED, _HOLDER, _PAYER, _SOCIETY = range(14)
+_Q1, _Q2, _HAS_Q2, _PROXY, _DUR, _DROP, _DW, _DISP, _ATTR, _LAG, _LINKED, _HOLDER, _PAYER, _SOCIETY, _SCHED = range(15)
 # columns of the packed input table
 _A, _B, _HAS_B, _PER, _IHOLDER, _Y0, _Y1 = range(7)
 
@@ -66,15 +66,16 @@ class PackedModel(NamedTuple):
     """A model's arrays as the compiled kernel takes them (int64 and float64 only), in the
     order of :func:`_block`'s arguments."""
 
-    outcomes: np.ndarray  # (O, 14) int64: columns _Q1 ... _HOLDER, _PAYER (-1: none), _SOCIETY (0: a transfer)
+    outcomes: np.ndarray  # (O, 15) int64: columns _Q1 ... _HOLDER, _PAYER (-1: none), _SOCIETY (0: a transfer),
+    #                       _SCHED (row of the discount factors: 0 the scheme's, 1 the health schedule's)
     outcome_scale: np.ndarray  # (O,) rebase factor x sign
     inputs: np.ndarray  # (I, 7) int64: columns _A ... _Y1
     input_scale: np.ndarray  # (I,) rebase factor
     input_years: np.ndarray  # scheme years (0-based) of every input, input by input
     cohort: np.ndarray  # parameter columns of the intakes
-    discount_factors: np.ndarray  # DF(0..T) of a fixed schedule (ones if the rate is a parameter)
-    fixed_v: float  # 1 / (1 + rate) where one fixed rate covers the horizon
-    flags: np.ndarray  # T, value time offset, one rate?, rate column (-1 if fixed), holders
+    discount_factors: np.ndarray  # (S, T + 1): DF(0..T) of each fixed schedule (ones if the rate is a parameter)
+    fixed_v: np.ndarray  # (S,) 1 / (1 + rate) of each schedule, where one fixed rate covers the horizon
+    flags: np.ndarray  # T, value time offset, one rate?, rate column (-1 if fixed), holders, health one rate?
 
 
 _PACKED: "weakref.WeakKeyDictionary[Model, tuple[PackedModel, tuple[str, ...]]]" = weakref.WeakKeyDictionary()
@@ -91,13 +92,13 @@ def pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
 def _pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
     names, out_map, in_map = holders(model)
     O, I = model.q1_idx.size, model.a_idx.size
-    oi = np.empty((O, 14), dtype=np.int64)
+    oi = np.empty((O, 15), dtype=np.int64)
     for c, a in ((_Q1, model.q1_idx), (_Q2, model.q2_idx), (_HAS_Q2, model.has_q2), (_PROXY, model.proxy_idx),
                  (_DUR, model.duration_idx), (_DROP, model.drop_idx), (_DW, model.deadweight_idx),
                  (_DISP, model.displacement_idx), (_ATTR, model.attribution_idx), (_LAG, model.lag),
                  (_LINKED, model.linked), (_HOLDER, out_map.argmax(axis=1) if O else np.zeros(0)),
                  (_PAYER, np.where((out_map < 0).any(axis=1), out_map.argmin(axis=1), -1) if O else np.zeros(0)),
-                 (_SOCIETY, model.society)):
+                 (_SOCIETY, model.society), (_SCHED, model.health.astype(np.int64))):
         oi[:, c] = a
     years = [np.flatnonzero(model.year_mask[j]) for j in range(I)]
     ii = np.empty((I, 7), dtype=np.int64)
@@ -109,18 +110,22 @@ def _pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
     year_list = np.concatenate(years).astype(np.int64) if I else np.zeros(0, dtype=np.int64)
     T = model.horizon
     shift = value_time_offset(model.scheme.discounting.convention)  # year y's value at DF(y - shift)
+    health_one_rate = 0
     if model.rates is not None:
-        df = discount_factors(model.rates)
+        schedules = [model.rates] if model.health_rates is None else [model.rates, model.health_rates]
+        df = np.array([discount_factors(r) for r in schedules])
         one_rate = bool(np.all(model.rates == model.rates[0]))
-        v = 1.0 / (1.0 + model.rates[0])
+        v = np.array([1.0 / (1.0 + r[0]) if T else 1.0 for r in schedules])
         rate_col = -1
-    else:
-        assert model.rate_idx is not None  # a constant rate that is a parameter
-        df, one_rate, v, rate_col = np.ones(T + 1), True, 0.0, int(model.rate_idx)
-    flags = np.array([T, shift, int(one_rate), rate_col, len(names)], dtype=np.int64)
+        if model.health_rates is not None:
+            health_one_rate = int(np.all(model.health_rates == model.health_rates[0]))
+    else:  # a constant rate that is a parameter (never beside a health schedule)
+        assert model.rate_idx is not None and model.health_rates is None
+        df, one_rate, v, rate_col = np.ones((1, T + 1)), True, np.zeros(1), int(model.rate_idx)
+    flags = np.array([T, shift, int(one_rate), rate_col, len(names), health_one_rate], dtype=np.int64)
     return PackedModel(oi, np.ascontiguousarray(model.value_scale, dtype=float), ii,
                        np.ascontiguousarray(model.cost_scale, dtype=float), year_list,
-                       model.cohort_idx.astype(np.int64), df, float(v), flags), tuple(names)
+                       model.cohort_idx.astype(np.int64), df, v, flags), tuple(names)
 
 
 _PACKED_MARGINALS: dict[tuple[int, ...], tuple[list, tuple]] = {}
@@ -273,13 +278,14 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
         x_q1, x_q2, x_proxy, x_dur = xt[oi[i, 0]], xt[oi[i, 1]], xt[oi[i, 3]], xt[oi[i, 4]]
         x_drop, x_dw, x_disp, x_attr = xt[oi[i, 5]], xt[oi[i, 6]], xt[oi[i, 7]], xt[oi[i, 8]]
         has_q2, scale, lag, linked, holder = oi[i, 2], of[i], oi[i, 9], oi[i, 10], oi[i, 11]
-        payer, society = oi[i, 12], oi[i, 13]
+        payer, society, sched = oi[i, 12], oi[i, 13], oi[i, 14]
+        one = one_rate if sched == 0 else flags[5]  # one rate over the horizon on this outcome's schedule
         intakes = C if linked else 1
         inside = T - lag - intakes + 1  # the one sum applies where duration <= inside
-        if one_rate:
+        if one:
             longest = 0.0
             for r in range(D):
-                v = 1.0 / (1.0 + xt[rate_col, r]) if per_draw else v_fixed
+                v = 1.0 / (1.0 + xt[rate_col, r]) if per_draw else v_fixed[sched]
                 q[r] = (1.0 - x_drop[r]) * v
                 series[r] = 0.0
                 qk[r] = 1.0
@@ -298,10 +304,10 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
                 if linked:
                     x_n = xt[cohort[c]]
                     for r in range(D):
-                        people[r] += x_n[r] * dft[r * per_draw, lag + c + 1 - shift]
+                        people[r] += x_n[r] * dft[r * per_draw + sched, lag + c + 1 - shift]
                 else:  # one group, no cohort array (it may be empty)
                     for r in range(D):
-                        people[r] += dft[r * per_draw, lag + 1 - shift]
+                        people[r] += dft[r * per_draw + sched, lag + 1 - shift]
         # Draws the one sum does not cover (stepped rates, outcomes running past the
         # horizon) are summed year by year. Where many draws need it, over all draws at
         # once, year by year, in loops the compiler vectorises (the same terms in the same
@@ -309,7 +315,7 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
         need, longest = 0, 0.0
         for r in range(D):
             dur = x_dur[r]
-            if not (one_rate and dur <= inside):
+            if not (one and dur <= inside):
                 need += 1
                 longest = max(longest, dur) if dur == dur else float(T)  # NaN: every year
         together = need * 4 >= D
@@ -333,7 +339,7 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
                         w = min(x_dur[r] - k, 1.0)
                         if w < 0.0:  # the outcome has ended: adds nothing (NaN stays NaN)
                             w = 0.0
-                        acc_y[r] += kp_y[r] * w * dft[r * per_draw, at_year]
+                        acc_y[r] += kp_y[r] * w * dft[r * per_draw + sched, at_year]
                         kp_y[r] *= q[r]
                 if linked:
                     x_n = xt[cohort[c]]
@@ -348,12 +354,12 @@ def _block(src, sample, cols, mi, mf, coef, xt, ut, dft, design, at, keep, oi, o
                 mult *= x_q2[r]
             unit = x_proxy[r] * scale * (1.0 - x_dw[r]) * (1.0 - x_disp[r]) * (1.0 - x_attr[r])
             dur = x_dur[r]
-            if one_rate and dur <= inside:  # ceil(dur) <= inside, false for NaN
+            if one and dur <= inside:  # ceil(dur) <= inside, false for NaN
                 total = people[r] * series[r]
             elif together:
                 total = yby[r]
             else:
-                f = r * per_draw  # this draw's row of discount factors
+                f = r * per_draw + sched  # this draw's (or this schedule's) row of discount factors
                 keep_on = 1.0 - x_drop[r]
                 total = 0.0
                 for c in range(intakes):
@@ -446,10 +452,11 @@ def _outputs_arrays(n: int, h: int) -> tuple[np.ndarray, ...]:
 
 
 def _discount_rows(packed: PackedModel, block: int) -> np.ndarray:
-    """Room for each draw's discount factors if the rate is a parameter, else the one row."""
+    """Room for each draw's discount factors if the rate is a parameter, else the fixed
+    schedules' rows (the scheme's, then the health schedule's if any outcome takes it)."""
     if packed.flags[3] >= 0:
         return np.empty((block, packed.flags[0] + 1))
-    return np.ascontiguousarray(packed.discount_factors[None, :])
+    return np.ascontiguousarray(packed.discount_factors)
 
 
 def evaluate_rows(model: Model, design: np.ndarray, *, block: int = 4096, threads: int | None = None) -> Outputs:

@@ -74,6 +74,8 @@ def spec_outputs(model: Model, design: np.ndarray) -> Outputs:
     use this path so that their base is the headline. Memory is draws x outcomes x
     years: meant for designs of a few thousand rows, not for a PSA.
     """
+    from .spec import outcome_present_values
+
     X = np.asarray(design, dtype=float)
     if X.ndim == 1:
         X = X[None, :]
@@ -83,7 +85,8 @@ def spec_outputs(model: Model, design: np.ndarray) -> Outputs:
     pv, inv = np.empty(D), np.empty(D)
     hv, hs = np.empty((D, H)), np.empty((D, H))
     for d in range(D):
-        by_outcome = ev.value[d] @ np.asarray(ev.value_df[d])
+        by_outcome = outcome_present_values(ev.value[d], np.asarray(ev.value_df[d]),
+                                            None if ev.health_df is None else np.asarray(ev.health_df[d]), ev.health)
         by_input = ev.cost[d] @ np.asarray(ev.cost_df[d])
         pv[d], inv[d] = float((by_outcome * model.society).sum()), float(by_input.sum())
         hv[d], hs[d] = by_outcome @ out_map, by_input @ in_map

@@ -33,17 +33,34 @@ For outcome ``i`` and a person (or unit) whose outcome begins in year ``s``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..discounting import green_book_rates, timing_factors
+from ..discounting import HEALTH_SCHEDULES, SCHEDULE_BANDS, green_book_rates, timing_factors
 from ..model import ParameterRef, Scheme, check_override
 from ..prices import price_factors
 
 
-__all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months"]
+__all__ = ["Model", "Evaluation", "compile_scheme", "as_model", "payback_months", "outcome_present_values"]
+
+
+def outcome_present_values(value: np.ndarray, value_df: np.ndarray, health_df: np.ndarray | None = None,
+                           health: np.ndarray | None = None) -> np.ndarray:
+    """(O,) present value of each outcome of one draw: ``value`` (O, T) times the scheme's
+    value discount factors (T,), or for the outcomes flagged in ``health`` the health
+    schedule's. The headline and the deterministic analyses both sum through here, so they
+    agree to the bit.
+
+    >>> outcome_present_values(np.array([[10.0, 10.0], [10.0, 10.0]]), np.array([1.0, 0.5]),
+    ...                        np.array([1.0, 0.9]), np.array([False, True]))
+    array([15., 19.])
+    """
+    pv = value @ value_df
+    if health_df is not None and health is not None and health.any():
+        pv = np.where(health, value @ health_df, pv)
+    return pv
 
 
 @dataclass(frozen=True)
@@ -56,11 +73,18 @@ class Evaluation:
     value_df: np.ndarray  # (D, T)
     cost_df: np.ndarray  # (D, T)
     society: np.ndarray | None = None  # (O,) 1 for value to society, 0 for a transfer
+    #: (D, T) value discount factors of the Green Book health schedule, and (O,) which outcomes
+    #: take it; None when no outcome does
+    health_df: np.ndarray | None = None
+    health: np.ndarray | None = None
 
     @property
     def pv_value_by_outcome(self) -> np.ndarray:
         """(D, O) present value of each outcome."""
-        return np.einsum("doy,dy->do", self.value, self.value_df)
+        pv = np.einsum("doy,dy->do", self.value, self.value_df)
+        if self.health_df is not None and self.health is not None:
+            pv = np.where(self.health, np.einsum("doy,dy->do", self.value, self.health_df), pv)
+        return pv
 
     @property
     def pv_cost_by_input(self) -> np.ndarray:
@@ -113,6 +137,9 @@ class Model:
     # discounting
     rates: np.ndarray | None  # (T,) when fixed
     rate_idx: int | None
+    #: (O,) outcomes on the Green Book health schedule, and its rates (T,) when any is
+    health: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    health_rates: np.ndarray | None = None
     #: changes made to the compiled model after loading, as (name, settings) pairs, e.g.
     #: ("optimism_bias", (("cost_uplift", 0.2),)): recorded in every result's provenance
     adjustments: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
@@ -196,7 +223,12 @@ class Model:
         else:
             r = np.repeat(X[:, self.rate_idx][:, None], T, axis=1)
             vdf, cdf = timing_factors(r, T, convention=self.scheme.discounting.convention)
-        return Evaluation(value=value, cost=cost, value_df=vdf, cost_df=cdf, society=self.society)
+        hdf = None
+        if self.health_rates is not None:
+            hdf = np.broadcast_to(timing_factors(self.health_rates, T, convention=self.scheme.discounting.convention)[0],
+                                  (D, T))
+        return Evaluation(value=value, cost=cost, value_df=vdf, cost_df=cdf, society=self.society,
+                          health_df=hdf, health=self.health if hdf is not None else None)
 
 
 def compile_scheme(scheme: Scheme) -> Model:
@@ -237,12 +269,17 @@ def compile_scheme(scheme: Scheme) -> Model:
 
     d = scheme.discounting
     rates, rate_idx = None, None
-    if d.schedule == "green_book":
-        rates = green_book_rates(T)
+    if d.schedule in SCHEDULE_BANDS:
+        rates = green_book_rates(T, SCHEDULE_BANDS[d.schedule])
     elif d.schedule == "custom":
         rates = np.array((d.rates or ())[:T], dtype=float)
     else:
         rate_idx = col["discounting.rate"]
+    health = np.array([o.schedule in HEALTH_SCHEDULES for o in outs], dtype=bool)
+    health_rates = None
+    if health.any():  # the loader allows only the health schedule of the scheme's own edition
+        health_rates = green_book_rates(T, HEALTH_SCHEDULES[next(o.schedule for o in outs
+                                                                 if o.schedule in HEALTH_SCHEDULES)][1])
 
     return Model(
         scheme=scheme, refs=refs, base=base, cohort_idx=cohort_idx,
@@ -257,7 +294,7 @@ def compile_scheme(scheme: Scheme) -> Model:
         society=np.array([0.0 if o.is_transfer else 1.0 for o in outs]),
         a_idx=a_idx, b_idx=b_idx, has_b=has_b, cost_scale=np.array(in_factors, dtype=float),
         year_mask=year_mask, per_participant=np.array([inp.basis == "per_participant" for inp in ins]),
-        rates=rates, rate_idx=rate_idx,
+        rates=rates, rate_idx=rate_idx, health=health, health_rates=health_rates,
     )
 
 

@@ -53,12 +53,24 @@ def build_workbook(scheme: Scheme) -> Workbook:
     """The impact map of ``scheme`` as an openpyxl :class:`Workbook` (not saved).
 
     A scheme with a transfer is refused: the workbook's formulas would count it as value
-    to society, so the workbook would not match the scheme."""
+    to society, so the workbook would not match the scheme. So is an outcome on its own
+    discount schedule (the workbook discounts all value with one row of factors)."""
     for i, o in enumerate(scheme.outcomes, 1):
         if o.is_transfer:
             raise ScenarioError(scheme.path, f"outcomes[{i}].value_type", "a transfer cannot be exported to a "
                                 "workbook yet: its formulas would count it as value to society; export a copy "
                                 "without the transfer, or work with the scheme file")
+        if o.proxy.measure is not None:
+            raise ScenarioError(scheme.path, f"outcomes[{i}].proxy.measure", "an outcome valued in a measure "
+                                f"({o.proxy.measure.unit}) cannot be exported to a workbook yet: its columns hold a "
+                                "money value per unit; work with the scheme file")
+        if o.schedule != "scheme":
+            raise ScenarioError(scheme.path, f"outcomes[{i}].schedule", f"an outcome on the '{o.schedule}' "
+                                "discount schedule cannot be exported to a workbook yet: the workbook has one row "
+                                "of value discount factors; work with the scheme file")
+    if scheme.discounting.schedule == "green_book_2026":
+        raise ScenarioError(scheme.path, "discounting.schedule", "the 2026 Green Book schedule cannot be exported to "
+                            "a workbook yet (its formulas carry the 2022 bands); work with the scheme file")
     return _Writer(scheme).build()
 
 
