@@ -200,3 +200,4 @@ def result_html(result: "Result") -> str:
         parts.append("<h4>Model checks</h4><ul>" + "".join(f"<li>{e(str(w))}</li>" for w in result.warnings) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
+

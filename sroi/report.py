@@ -91,6 +91,42 @@ def _proxy_text(o, cur: str) -> str:
     return f"{money(p.value.base, cur, 2)} {p.unit} ({p.price_year})"
 
 
+def _economic_section(result) -> str:
+    """The Green Book economic case (:func:`sroi.economic.economic_case`) beside the SROI."""
+    from .economic import READING_NOTES, economic_case
+
+    case = economic_case(result)
+    cur = result.scheme.currency
+    ob = case.optimism_bias
+    out = [f"<h2>The Green Book economic case ({case.edition} edition)</h2>",
+           "<p class='muted'>Value to society as a whole: transfers between budget holders count zero. "
+           "The optimism-bias column lowers each outcome by its evidence grade's correction.</p>",
+           _table(["", "as modelled", "optimism bias by grade"],
+                  [["Present value of benefits", money(case.present_value_benefits, cur),
+                    money(ob["present_value_benefits"], cur)],
+                   ["Present value of costs", money(case.present_value_costs, cur),
+                    money(ob["present_value_costs"], cur)],
+                   ["Net present social value", money(case.npsv, cur), money(ob["npsv"], cur)],
+                   ["Benefit-cost ratio", ratio_text(case.bcr), ratio_text(ob["bcr"])]], [False, True, True])]
+    d = case.distributional
+    out.append("<p>" + (f"Distributionally weighted (&eta; {d['eta']:g}): net present social value "
+                        f"{_e(money(d['weighted_npsv'], cur))}, benefit-cost ratio {_e(ratio_text(d['weighted_bcr']))}."
+                        if d else "No distributional weights: the scheme has no <code>[distributional]</code> "
+                        "table.") + "</p>")
+    if case.transfers:
+        out.append("<p>Transfers left out: " + "; ".join(
+            f"{_e(t['outcome'])} ({_e(money(t['present_value'], cur))} from {_e(t['payer'])} to "
+            f"{_e(t['beneficiary'])})" for t in case.transfers) + ".</p>")
+    out.append("<h3>Fiscal case by budget holder</h3>")
+    out.append(_table(["budget holder", "spend", "cashable", "non-cashable", "transfers", "net cashable",
+                       "net fiscal"],
+                      [[f["name"], *(money(f[k], cur) for k in ("spend", "fiscal_cashable", "fiscal_non_cashable",
+                                                                "transfers", "net_cashable", "net_fiscal"))]
+                       for f in case.fiscal_case], [False] + [True] * 6))
+    out.append("<ul class='muted'>" + "".join(f"<li>{_e(n)}</li>" for n in READING_NOTES) + "</ul>")
+    return "".join(out)
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -207,6 +243,8 @@ def report_html(analyses: Analyses) -> str:
     parts.append(_table(headers, rows, [False] + [True] * 8))
     parts.append(f"<div class='grid'>{_chart(plots.plot_ledger, result)}{_chart(plots.plot_waterfall, result)}"
                  f"</div>{_chart(plots.plot_cash_flow, result)}")
+
+    parts.append(_economic_section(result))
 
     # sensitivity
     parts.append("<h2>Sensitivity</h2>")

@@ -33,7 +33,10 @@ from .conftest import ROOT, SCHEMES, minimal
 from .test_equivalence import seeded_scheme
 
 REL, ABS = 1e-9, 1e-6
-BUNDLED = sorted(ROOT.joinpath("scenarios").rglob("*.toml")) + sorted(SCHEMES.glob("*.toml"))
+# economic_case.toml holds what a workbook refuses (a transfer, a WELLBY measure, a health
+# schedule); tests/test_economic.py checks each refusal
+BUNDLED = sorted(ROOT.joinpath("scenarios").rglob("*.toml")) + sorted(
+    p for p in SCHEMES.glob("*.toml") if p.name != "economic_case.toml")
 HAND = SCHEMES / "hand_worked.toml"
 FNP = ROOT / "scenarios/family_nurse_partnership.toml"
 

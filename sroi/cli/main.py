@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     run.add_argument("-o", "--output", help="write to this file instead of standard output")
     run.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    run.add_argument("--view", choices=("sroi", "economic"), default="sroi",
+                     help="sroi: value to each stakeholder (default); economic: the Green Book economic case "
+                          "(transfers excluded, optimism bias, weights, switching values) and the fiscal case "
+                          "by budget holder")
+    run.add_argument("--cost-uplift", type=float, default=0.0, metavar="X",
+                     help="with --view economic: optimism-bias uplift on inputs, e.g. 0.24 for 24%% (default 0)")
     add_set_option(run)
 
     val = sub.add_parser("validate", help="check a scheme file and say what is wrong")
@@ -137,6 +143,13 @@ def _run(args: argparse.Namespace) -> int:
     from ..results import run
 
     result = run(load_with_sets(args, args.file))
+    if args.view == "economic":
+        from ..economic import economic_case
+
+        case = economic_case(result, cost_uplift=args.cost_uplift)
+        text = json.dumps(case.to_dict(), indent=2, allow_nan=False) if args.format == "json" else case.text()
+        _emit(text, args.output, args.force)
+        return 0
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False)
     else:
@@ -454,6 +467,11 @@ def check_options(args: argparse.Namespace) -> str | None:
         v = getattr(args, name, None)
         if v is not None and not (math.isfinite(v) and v >= 0):
             return f"--{name} must be a finite ratio of 0 or more, got {v}"
+    uplift = getattr(args, "cost_uplift", None)
+    if uplift is not None and not (math.isfinite(uplift) and 0 <= uplift <= 10):
+        return f"--cost-uplift must be a fraction from 0 to 10 (0.24 is 24%), got {uplift}"
+    if uplift and getattr(args, "view", "economic") != "economic":
+        return "--cost-uplift is used only with --view economic"
     spread = getattr(args, "spread", None)
     if spread is not None and not (math.isfinite(spread) and 0 < spread <= 1):
         return f"--spread must be a fraction above 0 and at most 1 (0.2 moves each parameter by +/- 20%), got {spread}"
