@@ -168,3 +168,17 @@ def test_workbook_refuses_what_it_cannot_hold():
         build_workbook(from_dict(d))
     del d["outcomes"][1]
     assert build_workbook(from_dict(d)) is not None
+
+
+def test_payback_option_chooses_the_headline(capsys):
+    """--payback puts either payback first; JSON carries both with their conventions. The
+    hand-worked scheme: inputs 100,000 in year 1; year-1 value 100 x 1,000 x (1 - 0.2) x
+    (1 - 0.25) = 60,000; the SROI Guide's payback is 100,000 / (60,000 / 12) = 20 months."""
+    hand = ROOT / "tests/schemes/hand_worked.toml"
+    assert main(["run", str(hand), "--payback", "sroi_guide", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["payback"]["headline"] == "sroi_guide"
+    assert d["payback"]["sroi_guide"]["months"] == pytest.approx(20.0)
+    assert main(["run", str(hand), "--payback", "discounted"]) == 0
+    text = capsys.readouterr().out
+    assert text.index("Payback (discounted)") < text.index("Payback (SROI Guide)")
