@@ -17,12 +17,14 @@ from .model import VALUE_TYPES
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .portfolio import PortfolioResult
     from .results import Result
     from .sensitivity import OneWay, PSAResult, SobolResult, SwitchingValues
 
 __all__ = ["plot_waterfall", "plot_value_by_stakeholder", "plot_ledger", "plot_cash_flow", "plot_tornado",
            "plot_switching_values", "plot_scenarios", "plot_psa_distribution", "plot_probability_curve",
-           "plot_convergence", "plot_sobol", "plot_evppi", "plot_comparison", "plot_forest", "literal_text"]
+           "plot_convergence", "plot_sobol", "plot_evppi", "plot_comparison", "plot_forest", "literal_text",
+           "plot_portfolio_npv", "plot_settlement"]
 
 TYPE_COLOURS = {"fiscal_cashable": "#1b7837", "fiscal_non_cashable": "#7fbf7b", "economic": "#2166ac",
                 "social": "#f4a582", "transfer": "#999999"}
@@ -331,6 +333,61 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axe
     ax.set_xlabel("SROI ratio (value per pound invested)")
     ax.legend(fontsize=7, loc="lower right")
     ax.set_title("SROI ratios with their uncertainty", fontsize=10)
+    return ax
+
+
+def plot_portfolio_npv(result: "PortfolioResult", *, ax=None) -> "Axes":
+    """Histogram of the chosen portfolio's NPV over the joint draws, with zero, the mean and
+    the central 95% interval marked (only the mean when nothing is uncertain)."""
+    ax = _ax(ax)
+    currency = result.currency
+    npv = result.portfolio_npv
+    if result.uncertain and npv.size:
+        ax.hist(npv, bins=60, color="#92c5de", edgecolor="white")
+        lo, hi = result.npv_interval or (np.nan, np.nan)
+        for x in (lo, hi):
+            ax.axvline(x, color="#4d4d4d", lw=0.8, ls="--")
+        ax.axvline(0.0, color="#b2182b", lw=1.2)
+        p = result.p_npv_positive
+        ax.set_title(f"Portfolio NPV over {npv.size:,} joint draws: P(NPV > 0) = {p:.2f}; dashed: 95% interval",
+                     fontsize=10)
+        ax.set_ylabel("draws")
+    else:
+        ax.set_title("Portfolio NPV: no scheme carries uncertainty, so no distribution", fontsize=10)
+    ax.axvline(result.expected_npv, color="#2166ac", lw=1.5)
+    ax.annotate("mean", (result.expected_npv, 0), xytext=(3, 3), textcoords="offset points", color="#2166ac",
+                fontsize=8)
+    _money_axis(ax, currency, "x")
+    ax.set_xlabel("net present value of the chosen portfolio")
+    return ax
+
+
+def plot_settlement(result: "PortfolioResult", *, ax=None) -> "Axes":
+    """Each budget holder's expected position (value received less spend): alone, pooled
+    before settlement, and after it."""
+    ax = _ax(ax)
+    currency = result.currency
+    st = result.settlement
+    if st is None:
+        ax.set_title("No budgets stated, so no settlement", fontsize=10)
+        return ax
+    shown = st if st.get("feasible") else st.get("alternative", st)
+    rows = shown["holders"]
+    names = _labels([r["holder"] for r in rows])
+    y = np.arange(len(rows))
+    series = [("alone (not pooling)", "standalone", "#bababa"), ("pooled, before transfers", "pooled", "#f4a582"),
+              ("after settlement", "final", "#2166ac")]
+    h = 0.8 / len(series)
+    for k, (label, key, colour) in enumerate(series):
+        vals = [r.get(key, np.nan) for r in rows]
+        ax.barh(y + (k - 1) * h, vals, height=h, color=colour, label=label)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    _money_axis(ax, currency, "x")
+    ax.set_xlabel("expected position: value received less spend")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_title(f"Pooled budget settlement ({shown['rule']} rule)", fontsize=10)
     return ax
 
 

@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="with --view economic: optimism-bias uplift on inputs, e.g. 0.24 for 24%% (default 0)")
     add_set_option(run)
 
+    from . import portfolio as cli_portfolio
+
+    cli_portfolio.add_parser(sub)
+
     val = sub.add_parser("validate", help="check a scheme file and say what is wrong")
     val.add_argument("files", nargs="+", help="scheme files (TOML)")
 
@@ -514,6 +518,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "compare":
             return _compare(args)
+        if args.command == "portfolio":
+            from . import portfolio as cli_portfolio
+
+            return cli_portfolio.handle(args)
         if args.command == "sensitivity":
             from . import sensitivity as cli_sensitivity
 
