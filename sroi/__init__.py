@@ -23,10 +23,11 @@ from .engine import Model, compile_scheme
 from .proxies import ProxyLibrary, load_library
 from .results import Result, run
 from .resources import copy_example, example_path, list_examples
+from .portfolio import PortfolioResult, portfolio  # the function: sroi.portfolio(files, budgets=...)
 
 __all__ = [
     "__version__", "ScenarioError", "PriceYearError", "Scheme", "PriceYear", "load_deflator",
     "load", "loads", "from_dict", "to_dict", "dumps", "save", "validate", "Model", "compile_scheme",
     "Result", "run", "ProxyLibrary", "load_library",
-    "list_examples", "example_path", "copy_example",
+    "list_examples", "example_path", "copy_example", "portfolio", "PortfolioResult",
 ]

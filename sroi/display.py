@@ -162,6 +162,19 @@ def result_text(result: "Result") -> str:
     out += ["  " + line if line else "" for line in lines]
     out += ["", "Outcomes (present values)"]
     out += ["  " + line for line in _table(*_outcome_rows(result), right=[False] * 4 + [True, True])]
+    if any(o.cashable_step is not None for o in s.outcomes):
+        out += ["", "When cashable savings become cash (capacity released in whole steps)"]
+        prof = result.cashable_profile
+        stepped = prof[prof["step"].notna()]
+        rows = [[_cut(r["outcome"], 24), str(int(r["year"])), f"{r['units']:,.1f}", f"{int(r['steps_released'])}",
+                 money(r["cashable"], s.currency), money(r["held_below_step"], s.currency)]
+                for _, r in stepped.iterrows()]
+        out += ["  " + line for line in _table(["outcome", "year", "units", "steps", "cash", "held below a step"],
+                                               rows, [False] + [True] * 5)]
+        for o in s.outcomes:
+            if o.cashable_step is not None:
+                out += wrapped(f"{o.id}: one step is {o.cashable_step:,.6g} units a year ({o.cashable_step_label}).",
+                               "  ", "  ")
     if s.gaps:
         out += ["", "Evidence gaps left open"]
         out += [line for g in s.gaps for line in wrapped(g, "  - ", "  ")]

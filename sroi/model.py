@@ -260,6 +260,11 @@ class Outcome:
     #: schedule for health effects) or ``"green_book_2026_health"`` (the 2026 edition's flat
     #: 1.5%); see :data:`sroi.discounting.HEALTH_SCHEDULES`.
     schedule: str = "scheme"
+    #: For a ``fiscal_cashable`` outcome whose saving is released only in whole steps of
+    #: capacity (a ward, a post, a placement): the units of outcome one step needs in a year,
+    #: and what the step is. Below a step the saving is real but not cashable.
+    cashable_step: float | None = None
+    cashable_step_label: str | None = None
 
     @property
     def is_transfer(self) -> bool:

@@ -387,7 +387,8 @@ def plot_settlement(result: "PortfolioResult", *, ax=None) -> "Axes":
     _money_axis(ax, currency, "x")
     ax.set_xlabel("expected position: value received less spend")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    ax.set_title(f"Pooled budget settlement ({shown['rule']} rule)", fontsize=10)
+    which = "" if st.get("feasible") else ": the holders' own best pooled portfolio (society's best leaves them worse off)"
+    ax.set_title(f"Pooled budget settlement, {shown['rule']} rule{which}", fontsize=10)
     return ax
 
 

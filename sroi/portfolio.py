@@ -37,13 +37,13 @@ holder without a budget is not constrained.
 from __future__ import annotations
 
 import math
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-from scipy import special
 
 from . import __version__
 from .engine import Model, as_model
@@ -206,6 +206,8 @@ def _uniforms(plan: _Plan, s: int, b: int, Us: np.ndarray) -> np.ndarray:
     block's shared uniforms ``Us``. Columns a scheme correlates with others come through
     its Gaussian copula given the shared ones; the rest are plain uniforms (the same
     distribution, drawn faster)."""
+    from scipy import special
+
     k = Us.shape[0]
     at = plan.shared_at[s]
     U = np.empty((k, at.size))
@@ -229,6 +231,8 @@ def _uniforms(plan: _Plan, s: int, b: int, Us: np.ndarray) -> np.ndarray:
 def _shared_uniforms(plan: _Plan, b: int) -> np.ndarray:
     """The shared parameters' uniforms for block ``b``: through the portfolio's copula when
     shared parameters are correlated."""
+    from scipy import special
+
     k = min(plan.block, plan.n - b * plan.block)
     rng = _rng(plan.seed, (0, b))
     if plan.shared_chol is None:
@@ -369,6 +373,19 @@ class PortfolioResult:
             "provenance": self.provenance,
         })
 
+    def text(self) -> str:
+        """The portfolio as ``sroi portfolio`` prints it (within 100 columns)."""
+        return portfolio_text(self)
+
+    def __repr__(self) -> str:
+        return (f"PortfolioResult({len(self.selected)} of {len(self.names)} schemes chosen, expected NPV "
+                f"{self.expected_npv:,.0f} {self.currency})")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.text())}</pre>"
+
     def plot(self, *, ax: Any = None) -> Any:
         """The portfolio's NPV distribution (:func:`sroi.plots.plot_portfolio_npv`)."""
         from .plots import plot_portfolio_npv
@@ -380,6 +397,78 @@ class PortfolioResult:
         from .plots import plot_settlement
 
         return plot_settlement(self, ax=ax)
+
+
+def _money(x: float, cur: str) -> str:
+    from .display import money
+
+    return money(x, cur)
+
+
+def portfolio_text(r) -> str:
+    """The portfolio for the terminal, within 100 columns."""
+    from .display import _cut, _table
+
+    cur = r.currency
+    out = [f"Portfolio of {len(r.names)} schemes: {len(r.selected)} chosen ({r.objective.replace('_', ' ')}; "
+           f"{r.portfolio_npv.size:,} joint draws, seed {r.provenance['seed']})", ""]
+    rows = [[_cut(n, 58), f"{x:g}" if x > 0 else "-", _money(m, cur)]
+            for n, x, m in zip(r.names, r.scale, r.npv_mean)]
+    out += ["  " + line for line in _table(["scheme", "scale", "expected NPV at scale 1"], rows, [False, True, True])]
+    out += ["", f"Expected NPV of the chosen portfolio  {_money(r.expected_npv, cur)}"]
+    if r.npv_interval:
+        lo, hi = r.npv_interval
+        out += [f"95% interval                         {_money(lo, cur)} to {_money(hi, cur)}",
+                f"P(portfolio NPV > 0)                 {r.p_npv_positive:.2f}"]
+    else:
+        out += ["How sure: no scheme carries uncertainty, so no interval or probability is given."]
+    if r.status != "optimal":
+        out += [f"Solver: {r.status}"]
+    out += ["", "By budget holder (present values; cashable first)"]
+    rows = []
+    for h, b in r.by_budget_holder.items():
+        types = b["value_by_type"]
+        rows.append([_cut(h, 24), "-" if b["budget"] is None else _money(b["budget"], cur), _money(b["spend"], cur),
+                     _money(types.get("fiscal_cashable", 0.0), cur),
+                     _money(sum(v for t, v in types.items() if t != "fiscal_cashable"), cur),
+                     _money(b["net_position"], cur)])
+    out += ["  " + line for line in _table(["holder", "budget", "spend", "cashable", "other value", "net"], rows,
+                                           [False] + [True] * 5)]
+    unconstrained = [h for h in r.provenance["unconstrained_holders"] if h in r.by_budget_holder
+                     and r.by_budget_holder[h]["spend"]]
+    if unconstrained:
+        out += textwrap.wrap(f"Not constrained (no budget given): {', '.join(unconstrained)}.", 100,
+                             initial_indent="  ", subsequent_indent="  ")
+    if r.pooled is not None:
+        p = r.pooled
+        out += ["", f"Pooled budget of {_money(p['budget'], cur)}: expected NPV {_money(p['expected_npv'], cur)} "
+                    f"({_money(p['gain_over_separate_budgets'], cur)} more than separate budgets)"]
+    st = r.settlement
+    if st is not None:
+        out += ["", f"Settlement ({st['rule']} rule): who pays whom so no holder is worse off than alone"]
+        shown = st
+        if not st["feasible"]:
+            out += textwrap.wrap(st["note"] + ".", 100, initial_indent="  ", subsequent_indent="  ")
+            shown = st.get("alternative")
+            if shown is not None:
+                out += textwrap.wrap("Settling instead on " + shown["portfolio"] + ": "
+                                     + ", ".join(_cut(n, 40) for n in shown["selected"]) + ".", 100,
+                                     initial_indent="  ", subsequent_indent="  ")
+        if shown is not None and shown.get("feasible"):
+            rows = [[_cut(h["holder"], 24), _money(h["standalone"], cur), _money(h["pooled"], cur),
+                     f"{100 * h['share']:.0f}%", _money(h["final"], cur), _money(h["transfer_received"], cur)]
+                    for h in shown["holders"]]
+            out += [f"  Surplus over standalone positions: {_money(shown['surplus'], cur)}"]
+            out += ["  " + line for line in _table(["holder", "alone", "pooled", "share", "after", "receives"], rows,
+                                                   [False] + [True] * 5)]
+    if r.value_of_information:
+        out += ["", "Value of information: whose evidence is worth buying first (EVPPI)"]
+        rows = [[_cut(v["scheme"], 70), _money(v["evppi"], cur)] for v in r.value_of_information[:5]]
+        out += ["  " + line for line in _table(["scheme", "EVPPI"], rows, [False, True])]
+    out += ["", *textwrap.wrap("Assumes values and spends scale with a scheme's scale; figures are present values "
+                               "at each scheme's own price base.", 100)]
+    return "\n".join(out)
+
 
 
 # ---------------------------------------------------------------------------- the call
@@ -507,6 +596,10 @@ def _portfolio(models, files, names, hashes, budgets, objective, draws, seed, cl
         spend_h[:, holder_ids.index(h)] += spend_mean[:, j]
     unknown = [h for h in budgets if not spend_h[:, holder_ids.index(h)].any()
                and not value_h[:, holder_ids.index(h)].any()]
+    if unknown:
+        known = sorted(h for h in holder_ids if h not in budgets)
+        raise ValueError(f"a budget names {', '.join(repr(h) for h in unknown)}, which no scheme here funds or "
+                         f"serves; the budget holders in these schemes are {', '.join(known)}")
     budget_list = [budgets.get(h) for h in holder_ids]
 
     if objective == "p_npv_positive" and npv_matrix is None:
@@ -580,7 +673,6 @@ def _portfolio(models, files, names, hashes, budgets, objective, draws, seed, cl
     prov = {"sroi_version": __version__, "seed": seed, "draws": draws, "block": plan.block, "objective": objective,
             "settlement_rule": rule, "solver": "HiGHS mixed-integer programme (scipy.optimize.milp), gap 0",
             "budgets": dict(budgets), "unconstrained_holders": [h for h in holder_ids if h not in budgets],
-            "budgets_naming_no_holder": unknown,
             "shared_parameters": plan.n_shared,
             "scales": {n: [float(a), float(b)] for n, a, b in zip(names, lo, hi) if (a, b) != (1.0, 1.0)},
             "scheme_sha256": dict(zip(names, hashes)),

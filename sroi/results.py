@@ -270,6 +270,46 @@ class Result:
             "present_value": self.pv_by_input,
         }).set_index("input")
 
+    @cached_property
+    def cashable_profile(self) -> pd.DataFrame:
+        """When cashable savings become cash: for each ``fiscal_cashable`` outcome and year,
+        the value, the part released as cash and the part held below a capacity step.
+
+        An outcome with ``cashable_step`` (units a step needs in a year) releases only whole
+        steps: ``floor(units / step) x step x unit value``, where ``units`` is the year's
+        value over the unit value at the price base (after deadweight, displacement and
+        attribution); the rest is a real saving that is not yet cash. Other cashable
+        outcomes release all their value. Present values use each outcome's own discount
+        factors. Empty when the scheme has no cashable outcome.
+
+        Hand-worked (tests/test_economic.py): 9,000 bed-days avoided in year 1, falling 10%
+        a year, at £500, with a step of 7,300 (a 20-bed ward): year 1 releases one ward
+        (£3,650,000) and holds 1,700 bed-days (£850,000); year 2 (8,100) one ward and 800;
+        year 3 (7,290) none: £3,645,000 held.
+        """
+        s = self.scheme
+        x = self.model.design(self.provenance.get("overrides"))[0]
+        rows = []
+        for i, o in enumerate(s.outcomes):
+            if o.value_type != "fiscal_cashable":
+                continue
+            unit = abs(float(x[self.model.proxy_idx[i]] * self.model.value_scale[i]))
+            for y in range(s.horizon):
+                v = float(self.value[i, y])
+                if o.cashable_step is not None and unit > 0 and v > 0:
+                    units = v / unit
+                    steps = math.floor(units / o.cashable_step * (1 + 1e-12))
+                    cash = min(v, steps * o.cashable_step * unit)
+                else:
+                    units, steps, cash = (v / unit if unit else math.nan), None, v
+                df = float(self.outcome_df[i, y])
+                rows.append({"outcome": o.id, "year": y + 1, "step": o.cashable_step_label, "units": units,
+                             "steps_released": steps, "value": v, "cashable": cash, "held_below_step": v - cash,
+                             "pv_cashable": cash * df, "pv_held_below_step": (v - cash) * df})
+        cols = ["outcome", "year", "step", "units", "steps_released", "value", "cashable", "held_below_step",
+                "pv_cashable", "pv_held_below_step"]
+        return pd.DataFrame(rows, columns=cols)
+
     @property
     def by_year(self) -> pd.DataFrame:
         """Value and inputs by scheme year, with discount factors and the cumulative net
@@ -470,6 +510,9 @@ class Result:
             "assumptions": self.assumptions,
             **({"distributional": {k: (num(v) if isinstance(v, float) else v)
                                    for k, v in self.distributional.items()}} if self.distributional else {}),
+            **({"cashable_profile": [{k: (num(v) if isinstance(v, float) else v) for k, v in r.items()}
+                                     for r in self.cashable_profile.to_dict("records")]}
+               if any(o.cashable_step is not None for o in s.outcomes) else {}),
             "gaps": list(s.gaps),
             "proxy_table_notes": list(s.notices),
             "warnings": [{"code": w.code, "field": w.field, "message": w.message} for w in self.warnings],

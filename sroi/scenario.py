@@ -86,7 +86,7 @@ INPUT_KEYS = ("id", "description", "funder", "amount", "quantity", "unit_cost", 
 OUTCOME_KEYS = ("id", "stakeholder", "outcome", "indicator", "quantity", "proxy", "start_year", "duration",
                 "drop_off", "deadweight", "displacement", "attribution", "beneficiary", "value_type",
                 "disbenefit", "evidence", "note", "income_quintile", "recipient_income", "payer",
-                "schedule")
+                "schedule", "cashable_step")
 OUTCOME_REQUIRED = ("id", "stakeholder", "outcome", "quantity", "proxy", "duration", "beneficiary",
                     "value_type")
 PROXY_KEYS = ("value", "unit", "price_year", "source", "url", "description")
@@ -886,7 +886,22 @@ class _Reader:
             **self.recipients(t, path),
             payer=self.payer(t, path, holders),
             schedule=self.string(t, "schedule", path, choices=OUTCOME_SCHEDULES) or "scheme",
+            **self.cashable_step(t, path),
         )
+
+    def cashable_step(self, t: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """``cashable_step = { units = 7300, label = "a 20-bed ward" }`` on a cashable outcome."""
+        if "cashable_step" not in t:
+            return {}
+        here = f"{path}.cashable_step"
+        if t.get("value_type") != "fiscal_cashable":
+            raise self.fail(here, "is used only with value_type = \"fiscal_cashable\" (a saving released in steps "
+                            "of capacity)")
+        c = self.table(t["cashable_step"], here, ("units", "label"), ("units", "label"))
+        units = self.in_range(self.number(c["units"], f"{here}.units"), f"{here}.units", 0.0, _INF, lo_open=True,
+                              what="must be a number of units greater than 0 (the outcome's units one step needs "
+                                   "in a year)")
+        return {"cashable_step": units, "cashable_step_label": self.string(c, "label", here, required=True)}
 
     def payer(self, t: Mapping[str, Any], path: str, holders: Mapping[str, str]) -> str | None:
         """A transfer's payer: required for ``value_type = "transfer"``, not allowed otherwise."""

@@ -101,6 +101,8 @@ def to_dict(scheme: Scheme) -> dict[str, Any]:
                                     "note": o.evidence.note, "grade": o.evidence.grade}) or None,
             "note": o.note, "income_quintile": o.income_quintile, "recipient_income": o.recipient_income,
             "payer": o.payer, "schedule": None if o.schedule == "scheme" else o.schedule,
+            "cashable_step": None if o.cashable_step is None else {"units": o.cashable_step,
+                                                                   "label": o.cashable_step_label},
         }))
     out["outcomes"] = outcomes
     if scheme.scenarios:

@@ -182,3 +182,31 @@ def test_payback_option_chooses_the_headline(capsys):
     assert main(["run", str(hand), "--payback", "discounted"]) == 0
     text = capsys.readouterr().out
     assert text.index("Payback (discounted)") < text.index("Payback (SROI Guide)")
+
+
+def test_cashable_in_steps_of_capacity():
+    """9,000 bed-days avoided in year 1 (a count, so one intake), falling 10% a year over three
+    years (9,000, 8,100, 7,290), at £500 a bed-day, no deadweight: a 20-bed ward frees
+    20 x 365 = 7,300 bed-days a year. Year 1 releases one ward, 7,300 x 500 = £3,650,000, and
+    holds 1,700 x 500 = £850,000; year 2 one ward and £400,000 held; year 3 (7,290 < 7,300)
+    nothing released, £3,645,000 held."""
+    d = minimal(horizon=3)
+    d["outcomes"][0].update(quantity=9000, drop_off=0.1, deadweight=0, attribution=0, duration=3,
+                            beneficiary="nhs", value_type="fiscal_cashable",
+                            proxy={"value": 500, "unit": "per bed-day", "price_year": 2024, "source": "test"},
+                            cashable_step={"units": 7300, "label": "a 20-bed ward (20 x 365 bed-days)"})
+    r = sroi.run(from_dict(d))
+    prof = r.cashable_profile.set_index("year")
+    assert prof["units"].tolist() == pytest.approx([9000, 8100, 7290])
+    assert prof["steps_released"].tolist() == [1, 1, 0]
+    assert prof["cashable"].tolist() == pytest.approx([3_650_000, 3_650_000, 0])
+    assert prof["held_below_step"].tolist() == pytest.approx([850_000, 400_000, 3_645_000])
+    assert prof["pv_cashable"].iloc[0] == pytest.approx(3_650_000 / 1.035)
+    from sroi.display import result_text
+
+    text = result_text(r)
+    assert "When cashable savings become cash" in text and "a 20-bed ward" in text
+    assert from_dict(to_dict(from_dict(d))) == from_dict(d)
+    d["outcomes"][0]["value_type"] = "social"
+    with pytest.raises(sroi.ScenarioError, match="cashable_step: is used only with value_type"):
+        from_dict(d)

@@ -244,6 +244,9 @@ def test_cli_json_same_bytes_twice(tmp_path, capsys):
     assert "--budget: 'nhs=lots' must be HOLDER=AMOUNT" in capsys.readouterr().err
     assert main(["portfolio", *files, "--scale", "nosuch=0.5:1"]) == 2
     assert "no scheme's name or file stem" in capsys.readouterr().err
+    assert main(["portfolio", *files, "--budget", "nhs_england=5"]) == 2  # a typo is not ignored
+    err = capsys.readouterr().err
+    assert "a budget names 'nhs_england', which no scheme here funds or serves" in err and len(err.splitlines()) == 1
     assert main(["portfolio", *files, "--budget", "nhs=1000000"]) == 0
     text = capsys.readouterr().out
     assert max(len(line) for line in text.splitlines()) <= 100

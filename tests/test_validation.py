@@ -40,7 +40,7 @@ def with_input(**changes):
 
 
 ALLOWED_OUTCOME = ("id, stakeholder, outcome, indicator, quantity, proxy, start_year, duration, drop_off, "
-                   "deadweight, displacement, attribution, beneficiary, value_type, disbenefit, evidence, note, income_quintile, recipient_income, payer, schedule")
+                   "deadweight, displacement, attribution, beneficiary, value_type, disbenefit, evidence, note, income_quintile, recipient_income, payer, schedule, cashable_step")
 ALLOWED_HOLDERS = ("nhs, la_adult_social_care, la_childrens_services, la_public_health, la_housing, la_other, "
                    "schools, police, courts, prisons_probation, dwp, hmrc, central_government_other, participant, "
                    "family_carers, community, volunteers, employers, voluntary_sector, other")

@@ -6,11 +6,10 @@ import argparse
 import json
 import math
 import sys
-import textwrap
 
 from ..errors import ScenarioError
 
-__all__ = ["add_parser", "handle", "portfolio_text"]
+__all__ = ["add_parser", "handle"]
 
 
 def add_parser(sub) -> None:
@@ -71,81 +70,10 @@ def _scales(values: list[str], file: str) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _money(x: float, cur: str) -> str:
-    from ..display import money
-
-    return money(x, cur)
-
-
-def portfolio_text(r) -> str:
-    """The portfolio for the terminal, within 100 columns."""
-    from ..display import _cut, _table
-
-    cur = r.currency
-    out = [f"Portfolio of {len(r.names)} schemes: {len(r.selected)} chosen ({r.objective.replace('_', ' ')}; "
-           f"{r.portfolio_npv.size:,} joint draws, seed {r.provenance['seed']})", ""]
-    rows = [[_cut(n, 58), f"{x:g}" if x > 0 else "-", _money(m, cur)]
-            for n, x, m in zip(r.names, r.scale, r.npv_mean)]
-    out += ["  " + line for line in _table(["scheme", "scale", "expected NPV at scale 1"], rows, [False, True, True])]
-    out += ["", f"Expected NPV of the chosen portfolio  {_money(r.expected_npv, cur)}"]
-    if r.npv_interval:
-        lo, hi = r.npv_interval
-        out += [f"95% interval                         {_money(lo, cur)} to {_money(hi, cur)}",
-                f"P(portfolio NPV > 0)                 {r.p_npv_positive:.2f}"]
-    else:
-        out += ["How sure: no scheme carries uncertainty, so no interval or probability is given."]
-    if r.status != "optimal":
-        out += [f"Solver: {r.status}"]
-    out += ["", "By budget holder (present values; cashable first)"]
-    rows = []
-    for h, b in r.by_budget_holder.items():
-        types = b["value_by_type"]
-        rows.append([_cut(h, 24), "-" if b["budget"] is None else _money(b["budget"], cur), _money(b["spend"], cur),
-                     _money(types.get("fiscal_cashable", 0.0), cur),
-                     _money(sum(v for t, v in types.items() if t != "fiscal_cashable"), cur),
-                     _money(b["net_position"], cur)])
-    out += ["  " + line for line in _table(["holder", "budget", "spend", "cashable", "other value", "net"], rows,
-                                           [False] + [True] * 5)]
-    unconstrained = [h for h in r.provenance["unconstrained_holders"] if h in r.by_budget_holder
-                     and r.by_budget_holder[h]["spend"]]
-    if unconstrained:
-        out += textwrap.wrap(f"Not constrained (no budget given): {', '.join(unconstrained)}.", 100,
-                             initial_indent="  ", subsequent_indent="  ")
-    if r.pooled is not None:
-        p = r.pooled
-        out += ["", f"Pooled budget of {_money(p['budget'], cur)}: expected NPV {_money(p['expected_npv'], cur)} "
-                    f"({_money(p['gain_over_separate_budgets'], cur)} more than separate budgets)"]
-    st = r.settlement
-    if st is not None:
-        out += ["", f"Settlement ({st['rule']} rule): who pays whom so no holder is worse off than alone"]
-        shown = st
-        if not st["feasible"]:
-            out += textwrap.wrap(st["note"] + ".", 100, initial_indent="  ", subsequent_indent="  ")
-            shown = st.get("alternative")
-            if shown is not None:
-                out += textwrap.wrap("Settling instead on " + shown["portfolio"] + ": "
-                                     + ", ".join(_cut(n, 40) for n in shown["selected"]) + ".", 100,
-                                     initial_indent="  ", subsequent_indent="  ")
-        if shown is not None and shown.get("feasible"):
-            rows = [[_cut(h["holder"], 24), _money(h["standalone"], cur), _money(h["pooled"], cur),
-                     f"{100 * h['share']:.0f}%", _money(h["final"], cur), _money(h["transfer_received"], cur)]
-                    for h in shown["holders"]]
-            out += [f"  Surplus over standalone positions: {_money(shown['surplus'], cur)}"]
-            out += ["  " + line for line in _table(["holder", "alone", "pooled", "share", "after", "receives"], rows,
-                                                   [False] + [True] * 5)]
-    if r.value_of_information:
-        out += ["", "Value of information: whose evidence is worth buying first (EVPPI)"]
-        rows = [[_cut(v["scheme"], 70), _money(v["evppi"], cur)] for v in r.value_of_information[:5]]
-        out += ["  " + line for line in _table(["scheme", "EVPPI"], rows, [False, True])]
-    out += ["", *textwrap.wrap("Assumes values and spends scale with a scheme's scale; figures are present values "
-                               "at each scheme's own price base.", 100)]
-    return "\n".join(out)
-
-
 def _csv(r) -> str:
     import pandas as pd
 
-    from .main import safe_csv
+    from .output import safe_csv
 
     evppi = {v["scheme"]: v["evppi"] for v in (r.value_of_information or [])}
     table = pd.DataFrame({"scheme": list(r.names), "file": list(r.files), "selected": [bool(x > 0) for x in r.scale],
@@ -157,7 +85,7 @@ def _csv(r) -> str:
 def handle(args: argparse.Namespace) -> int:
     from ..fileio import refuse_existing
     from ..portfolio import portfolio
-    from .main import _emit, _write_chart
+    from .output import _emit, _write_chart
 
     first = args.files[0]
     budgets = _budgets(args.budget, first)
@@ -183,7 +111,7 @@ def handle(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = _csv(r)
     else:
-        text = portfolio_text(r)
+        text = r.text()
     _emit(text, args.output, args.force)
     if args.chart:
         _write_chart(args.chart, 3.5, lambda ax: r.plot(ax=ax), args.force)

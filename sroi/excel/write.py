@@ -64,6 +64,10 @@ def build_workbook(scheme: Scheme) -> Workbook:
             raise ScenarioError(scheme.path, f"outcomes[{i}].proxy.measure", "an outcome valued in a measure "
                                 f"({o.proxy.measure.unit}) cannot be exported to a workbook yet: its columns hold a "
                                 "money value per unit; work with the scheme file")
+        if o.cashable_step is not None:
+            raise ScenarioError(scheme.path, f"outcomes[{i}].cashable_step", "an outcome cashable in steps of "
+                                "capacity cannot be exported to a workbook yet (it has no column for the step); "
+                                "work with the scheme file")
         if o.schedule != "scheme":
             raise ScenarioError(scheme.path, f"outcomes[{i}].schedule", f"an outcome on the '{o.schedule}' "
                                 "discount schedule cannot be exported to a workbook yet: the workbook has one row "
