@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .display import _cut, _setting, _table, money, ratio_text
+from .fileio import json_ready
 
 if TYPE_CHECKING:
     from .engine import Model
@@ -84,7 +85,7 @@ class EconomicCase:
 
     def to_dict(self) -> dict[str, Any]:
         """The economic case for JSON (``inf``/``NaN`` become ``None``)."""
-        return _clean({
+        return json_ready({
             "view": "economic", "scheme": self.result.scheme.name, "currency": self.result.scheme.currency,
             "price_base": str(self.result.scheme.price_base), "green_book_edition": self.edition,
             "present_value_benefits": self.present_value_benefits, "present_value_costs": self.present_value_costs,
@@ -98,16 +99,6 @@ class EconomicCase:
     def text(self) -> str:
         """The economic case as the terminal shows it (fits 100 columns)."""
         return economic_text(self)
-
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    return x
 
 
 def economic_case(scheme: "Scheme | Model | Result", *, cost_uplift: float = 0.0, drivers: int = 5,

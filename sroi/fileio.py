@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "refuse_existing", "OutputExistsError", "OutputWriteError"]
+__all__ = ["atomic_write", "refuse_existing", "OutputExistsError", "OutputWriteError", "json_ready"]
 
 
 class OutputExistsError(FileExistsError):
@@ -110,3 +110,17 @@ def _discard(tmp: str) -> None:
         os.unlink(tmp)
     except FileNotFoundError:
         pass
+
+
+def json_ready(x):
+    """``x`` with every non-finite float (``inf``, ``NaN``) replaced by ``None``, through
+    dicts, lists and tuples, so ``json.dumps(..., allow_nan=False)`` accepts it."""
+    import math
+
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: json_ready(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_ready(v) for v in x]
+    return x

@@ -350,16 +350,10 @@ class PortfolioResult:
         return float((self.portfolio_npv > 0).mean())
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(x: Any) -> Any:
-            if isinstance(x, float):
-                return x if math.isfinite(x) else None
-            if isinstance(x, dict):
-                return {k: clean(v) for k, v in x.items()}
-            if isinstance(x, (list, tuple)):
-                return [clean(v) for v in x]
-            return x
+        """Every figure for JSON (``inf``/``NaN`` become ``None``)."""
+        from .fileio import json_ready
 
-        return clean({
+        return json_ready({
             "selected": self.selected, "currency": self.currency, "objective": self.objective, "solver_status": self.status,
             "expected_npv": self.expected_npv,
             "npv_interval": list(self.npv_interval) if self.npv_interval else None,
