@@ -290,6 +290,23 @@ def _block(plan: _Plan, b: int, task: dict[str, Any]) -> dict[str, Any]:
     return res
 
 
+def _build_marginals(plan: _Plan, threads: int) -> None:
+    """Build every scheme's inverse-CDF tables once, schemes shared out among the threads,
+    before the blocks start: otherwise the first block on each thread builds the same
+    tables again, and building them is most of a large portfolio's time."""
+    from .sensitivity.psa import marginals
+
+    def build(s: int) -> None:
+        marginals(plan.models[s], list(plan.cols[s]))
+
+    if threads <= 1:
+        for s in range(len(plan.models)):
+            build(s)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sroi-tables") as pool:
+        list(pool.map(build, range(len(plan.models))))
+
+
 def _run_blocks(plan: _Plan, task: dict[str, Any], client: Any, threads: int) -> list[dict[str, Any]]:
     """Every block's result, in block order: on Dask workers, or on threads here."""
     B = plan.blocks
@@ -568,6 +585,8 @@ def _portfolio(models, files, names, hashes, budgets, objective, draws, seed, cl
     S = len(models)
     threads = default_threads() if threads is None else max(1, int(threads))
     keep = (S * draws <= KEEP_LIMIT) if keep is None else keep
+    if client is None:
+        _build_marginals(plan, threads)
     first = _run_blocks(plan, {"keep": keep}, client, threads)
     npv_sum = np.zeros(S)
     value_sum = np.zeros((S, plan.n_value))
