@@ -139,15 +139,17 @@ def _caveats(result: "Result") -> list[str]:
     return [w for line in out for w in textwrap.wrap(line, 96, subsequent_indent="  ")]
 
 
+def wrapped(text: str, indent: str = "", more: str = "  ") -> list[str]:
+    """``text`` wrapped to 100 columns after ``indent``; continuation lines indented by
+    ``more`` beyond it."""
+    import textwrap
+
+    return textwrap.wrap(text, 100, initial_indent=indent, subsequent_indent=" " * len(indent) + more) or [indent]
+
+
 def result_text(result: "Result") -> str:
     """The headline table, the budget-holder ledger and the outcomes, as plain text."""
     s = result.scheme
-    import textwrap
-
-    def wrapped(text: str, indent: str = "", more: str = "  ") -> list[str]:
-        return textwrap.wrap(text, 100, initial_indent=indent, subsequent_indent=" " * len(indent) + more) \
-            or [indent]
-
     out = [*wrapped(s.name + (f" ({s.place})" if s.place else "")), *wrapped(_setting(result)), "", "Headline"]
     width = max(len(k) for k, _ in _headline(result))
     out += [f"  {k.ljust(width)}  {v}" for k, v in _headline(result)]

@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .display import _cut, _setting, _table, money, ratio_text
+from .display import _cut, _setting, _table, money, ratio_text, wrapped
 from .fileio import json_ready
 
 if TYPE_CHECKING:
@@ -110,18 +110,17 @@ def economic_case(scheme: "Scheme | Model | Result", *, cost_uplift: float = 0.0
     evidence grade's correction whatever it is. ``drivers`` is how many switching values
     to show.
 
-    Hand-worked case (tests/test_economic.py): one outcome of £10,000 a year to a family
-    for two years under Green Book timing, £5,000 of benefit income moved from DWP to the
-    family in year 1, and £12,000 spent in year 1: benefits 10,000 + 10,000 / 1.035 =
-    19,661.84, costs 12,000, NPSV 7,661.84, BCR 1.638487; the transfer is left out.
+    Hand-worked case (tests/schemes/economic_case.toml, arithmetic in tests/test_economic.py),
+    Green Book timing: £10,000 a year to a family for two years (10,000 + 10,000 / 1.035 =
+    19,661.84), 5 WELLBYs a year for two years on the health rate (80,892.00 x (1 + 1/1.015)
+    = 160,588.56), £5,000 of benefit income from DWP (a transfer, left out) and £12,000
+    spent in year 1: benefits 180,250.39, NPSV 168,250.39, BCR 15.0209.
     """
-    from .engine import Model, as_model
     from .results import Result, run
     from .sensitivity.oneway import switching_values
     from .sensitivity.scenarios import optimism_bias
 
-    result = scheme if isinstance(scheme, Result) else run(as_model(scheme) if not isinstance(scheme, Model)
-                                                          else scheme, overrides=overrides)
+    result = scheme if isinstance(scheme, Result) else run(scheme, overrides=overrides)
     s = result.scheme
     model = result.model
     edition = "2026" if s.discounting.schedule == "green_book_2026" else "2022"
@@ -173,12 +172,6 @@ def economic_case(scheme: "Scheme | Model | Result", *, cost_uplift: float = 0.0
         health_schedule=[o.id for o in s.outcomes if o.schedule != "scheme"], measures=measures)
 
 
-def _wrap(text: str, indent: str = "", more: str = "  ") -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, 100, initial_indent=indent, subsequent_indent=" " * len(indent) + more) or [indent]
-
-
 def _change_text(x: float) -> str:
     return f"{100 * x:+.0f}%" if abs(x) < 100 else f"x{1 + x:.3g}"
 
@@ -190,7 +183,7 @@ def economic_text(case: EconomicCase) -> str:
     s = r.scheme
     cur = s.currency
     ob = case.optimism_bias
-    out = [*_wrap(f"{s.name}: Green Book economic case ({case.edition} edition)"), *_wrap(_setting(r)), "",
+    out = [*wrapped(f"{s.name}: Green Book economic case ({case.edition} edition)"), *wrapped(_setting(r)), "",
            "Economic case: value to society, transfers excluded (present values)"]
     label = "optimism bias by grade" + (f", costs +{100 * ob['cost_uplift']:g}%" if ob["cost_uplift"] else "")
     rows = [["Benefits", money(case.present_value_benefits, cur), money(ob["present_value_benefits"], cur)],
@@ -199,25 +192,25 @@ def economic_text(case: EconomicCase) -> str:
             ["BCR", ratio_text(case.bcr), ratio_text(ob["bcr"])]]
     out += ["  " + line for line in _table(["", "as modelled", label], rows, [False, True, True])]
     if ob["ungraded_outcomes"]:
-        out += _wrap(f"Ungraded outcomes take the 40% correction: {', '.join(ob['ungraded_outcomes'])}.", "  ")
+        out += wrapped(f"Ungraded outcomes take the 40% correction: {', '.join(ob['ungraded_outcomes'])}.", "  ")
     d = case.distributional
     if d is None:
-        out += _wrap("No distributional weights: the scheme has no [distributional] table (Green Book annex A3 "
+        out += wrapped("No distributional weights: the scheme has no [distributional] table (Green Book annex A3 "
                      "asks for weighted figures beside these).", "  ")
     else:
-        out += _wrap(f"Distributionally weighted (eta {d['eta']:g}, reference income {money(d['reference_income'], cur)}"
+        out += wrapped(f"Distributionally weighted (eta {d['eta']:g}, reference income {money(d['reference_income'], cur)}"
                      f"): NPSV {money(d['weighted_npsv'], cur)}, BCR {ratio_text(d['weighted_bcr'])}, beside the "
                      "unweighted figures above.", "  ")
     if case.transfers:
         out += ["", "Transfers left out of the economic case (they count in the fiscal case)"]
-        out += [line for t in case.transfers for line in _wrap(
+        out += [line for t in case.transfers for line in wrapped(
             f"{t['outcome']}: {money(t['present_value'], cur)} from {t['payer']} to {t['beneficiary']}", "  - ")]
     if case.health_schedule or case.measures:
         out += ["", "Health and wellbeing valuation"]
         if case.health_schedule:
-            out += _wrap(f"On the Green Book health discount schedule: {', '.join(case.health_schedule)}.", "  - ")
+            out += wrapped(f"On the Green Book health discount schedule: {', '.join(case.health_schedule)}.", "  - ")
         for m in case.measures:
-            out += _wrap(f"{m['outcome']}: {m['amount']:g} {m['unit']} per unit of outcome, at "
+            out += wrapped(f"{m['outcome']}: {m['amount']:g} {m['unit']} per unit of outcome, at "
                          f"{money(m['value_per_unit'], cur)} per {m['unit']} ({m['price_year']} prices, library id "
                          f"{m['measure']}), uprated by {m['uprating'].replace('_', ' ')}.", "  - ")
     out += ["", "Switching values: where the NPSV reaches zero, nearest first"]
@@ -235,7 +228,7 @@ def economic_text(case: EconomicCase) -> str:
     out += ["  " + line for line in _table(["budget holder", "spend", "cashable", "non-cashable", "transfers",
                                             "net cashable", "net fiscal"], rows, [False] + [True] * 6)]
     out += ["", "Not valued"]
-    out += [line for g in case.not_valued for line in _wrap(g, "  - ")] or ["  Nothing listed in the scheme's gaps."]
+    out += [line for g in case.not_valued for line in wrapped(g, "  - ")] or ["  Nothing listed in the scheme's gaps."]
     out += ["", "How the Green Book reads these figures"]
-    out += [line for n in READING_NOTES for line in _wrap(n, "  - ")]
+    out += [line for n in READING_NOTES for line in wrapped(n, "  - ")]
     return "\n".join(out)
