@@ -91,12 +91,12 @@ def _proxy_text(o, cur: str) -> str:
     return f"{money(p.value.base, cur, 2)} {p.unit} ({p.price_year})"
 
 
-def _economic_section(result) -> str:
-    """The Green Book economic case (:func:`sroi.economic.economic_case`) beside the SROI."""
-    from .economic import READING_NOTES, economic_case
+def _economic_section(case) -> str:
+    """The Green Book economic case (:class:`sroi.economic.EconomicCase`, computed by
+    :func:`sroi.sensitivity.analyse`) beside the SROI."""
+    from .economic import READING_NOTES
 
-    case = economic_case(result)
-    cur = result.scheme.currency
+    cur = case.result.scheme.currency
     ob = case.optimism_bias
     out = [f"<h2>The Green Book economic case ({case.edition} edition)</h2>",
            "<p class='muted'>Value to society as a whole: transfers between budget holders count zero. "
@@ -244,7 +244,7 @@ def report_html(analyses: Analyses) -> str:
     parts.append(f"<div class='grid'>{_chart(plots.plot_ledger, result)}{_chart(plots.plot_waterfall, result)}"
                  f"</div>{_chart(plots.plot_cash_flow, result)}")
 
-    parts.append(_economic_section(result))
+    parts.append(_economic_section(analyses.economic))
 
     # sensitivity
     parts.append("<h2>Sensitivity</h2>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ __all__ = ["Analyses", "analyse", "comparison", "REPORT_SPREAD"]
 #: How far the report's one-way analysis moves a parameter that has no range.
 REPORT_SPREAD = 0.2
 
+if TYPE_CHECKING:
+    from ..economic import EconomicCase
+
 
 @dataclass(frozen=True)
 class Analyses:
@@ -39,6 +42,7 @@ class Analyses:
     spread: float = REPORT_SPREAD  # how far one-way moved parameters without a range
     ranges_as: str | None = None  # the distribution low-high ranges were read as for the PSA, if any
     psa_requested: bool = True  # False when psa_draws was 0: no PSA asked for, as against nothing uncertain
+    economic: "EconomicCase | None" = None  # the Green Book economic case, which the report shows
 
 
 def analyse(scheme: Scheme | Model | Result, *, psa_draws: int = 2000, seed: int | None = 1,
@@ -52,9 +56,11 @@ def analyse(scheme: Scheme | Model | Result, *, psa_draws: int = 2000, seed: int
     scenarios = run_scenarios(model)[0] if result.scheme.scenarios else None
     drawn: Scheme | Model = ranges_as_distributions(result.scheme, ranges_as) if ranges_as else model
     uncertain = psa_draws and design_columns(as_model(drawn))
+    from ..economic import economic_case
+
     return Analyses(result, one_way(model, spread=REPORT_SPREAD), switching_values(model), scenarios,
                     psa(drawn, psa_draws, seed=seed, correlation=correlation) if uncertain else None,
-                    ranges_as=ranges_as, psa_requested=bool(psa_draws))
+                    ranges_as=ranges_as, psa_requested=bool(psa_draws), economic=economic_case(result))
 
 
 def comparison(schemes: Iterable[Scheme | str | Path], *, psa_draws: int = 0, seed: int | None = None,
