@@ -47,9 +47,8 @@ import numpy as np
 
 from . import __version__
 from .engine import Model, as_model
-from .model import Scheme
-from .selection import (OBJECTIVES, _budget_rows, _solve, coalition_portfolio, free_schemes, portfolio_evppi, select,
-                        settle)
+from .model import VALUE_TYPES, Scheme
+from .selection import OBJECTIVES, coalition_portfolio, evppi_by_scheme, free_schemes, select, settle
 
 __all__ = ["portfolio", "PortfolioResult", "KEEP_LIMIT", "SEP"]
 
@@ -264,9 +263,10 @@ def _scheme_block(plan: _Plan, s: int, b: int, Us: np.ndarray) -> tuple[np.ndarr
 
 
 def _block(plan: _Plan, b: int, task: dict[str, Any]) -> dict[str, Any]:
-    """One block's contribution. ``task["keep"]``: return each scheme's NPVs; ``task["scale"]``:
-    also the portfolio's NPV per draw and the holders' value and spend at those scales;
-    ``task["schemes"]``: which schemes to evaluate (all by default)."""
+    """One block's contribution: each scheme's sums of NPV, value and spend over the block's
+    draws. ``task["keep"]``: also each scheme's NPV per draw; ``task["scale"]``: also the
+    portfolio's NPV per draw at those scales; ``task["schemes"]``: which schemes to
+    evaluate (all by default)."""
     k = min(plan.block, plan.n - b * plan.block)
     Us = _shared_uniforms(plan, b)
     S = len(plan.models)
@@ -296,15 +296,8 @@ def _build_marginals(plan: _Plan, threads: int) -> None:
     tables again, and building them is most of a large portfolio's time."""
     from .sensitivity.psa import marginals
 
-    def build(s: int) -> None:
-        marginals(plan.models[s], list(plan.cols[s]))
-
-    if threads <= 1:
-        for s in range(len(plan.models)):
-            build(s)
-        return
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sroi-tables") as pool:
-        list(pool.map(build, range(len(plan.models))))
+    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="sroi-tables") as pool:
+        list(pool.map(lambda s: marginals(plan.models[s], list(plan.cols[s])), range(len(plan.models))))
 
 
 def _run_blocks(plan: _Plan, task: dict[str, Any], client: Any, threads: int) -> list[dict[str, Any]]:
@@ -635,8 +628,7 @@ def _portfolio(models, files, names, hashes, budgets, objective, draws, seed, cl
     for h in holder_ids:
         types = {v.split(SEP)[1]: float(scale @ value_mean[:, j]) for j, v in enumerate(value_names)
                  if v.split(SEP)[0] == h}
-        order = ["fiscal_cashable", "fiscal_non_cashable", "economic", "social", "transfer"]
-        types = {t: types[t] for t in order if t in types}
+        types = {t: types[t] for t in (*VALUE_TYPES, "transfer") if t in types}  # cashable first
         spend = float(scale @ spend_h[:, holder_ids.index(h)])
         received = float(sum(types.values()))
         if h in budgets or spend or any(types.values()):
@@ -671,15 +663,8 @@ def _portfolio(models, files, names, hashes, budgets, objective, draws, seed, cl
         if npv_matrix is None:
             raise ValueError("the value of information needs every draw of every scheme kept; pass voi=False or "
                              "fewer draws")
-        voi_out = []
-        A, ub = _budget_rows(spend_h, budget_list)
-        for s in range(S):
-            options = []
-            for c in sorted({0.0, lo[s], hi[s]}):
-                x, obj, _ = _solve(npv_mean, lo, hi, A, ub, fixed={s: c})
-                if math.isfinite(obj):
-                    options.append((c, obj - c * npv_mean[s]))
-            voi_out.append({"scheme": names[s], "evppi": portfolio_evppi(npv_matrix[s], options)})
+        voi_out = [{"scheme": n, "evppi": v}
+                   for n, v in zip(names, evppi_by_scheme(npv_mean, npv_matrix, spend_h, budget_list, lo, hi))]
         voi_out.sort(key=lambda r: -r["evppi"])
 
     uncertain = any(len(c) for c in plan.cols)

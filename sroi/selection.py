@@ -53,7 +53,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 __all__ = ["Selection", "select", "standalone_positions", "coalition_value", "coalition_portfolio", "free_schemes",
-           "settle", "shapley",
+           "settle", "shapley", "evppi_by_scheme",
            "portfolio_evppi", "OBJECTIVES", "MAX_PLAYERS"]
 
 OBJECTIVES = ("expected_npv", "p_npv_positive")
@@ -171,7 +171,7 @@ def select(npv_mean: np.ndarray, spend: np.ndarray, budgets: Sequence[float | No
     c2 = np.concatenate([np.asarray(npv_mean, float), np.zeros(D)])
     x2, _, status2 = _solve(c2, lo, hi, A, ub, extra_binaries=D, extra_rows=extra2, time_limit=time_limit)
     if status2 == "optimal":
-        x, status = x2, status
+        x = x2
     achieved = float(((x[:S] @ scaled) > margin).mean())  # the share this selection reaches, counted exactly
     return Selection(x[:S], achieved, status)
 
@@ -316,3 +316,20 @@ def portfolio_evppi(npv_draws_row: np.ndarray, options: Sequence[tuple[float, fl
     # never negative; rounding in the two means can leave a few ulps of either sign
     tol = 1e-12 * max(1.0, float(np.abs(best_each).max()))
     return value if value > tol else 0.0
+
+
+def evppi_by_scheme(npv_mean: np.ndarray, npv_draws: np.ndarray, spend: np.ndarray,
+                    budgets: Sequence[float | None], lo: np.ndarray, hi: np.ndarray) -> list[float]:
+    """Each scheme's :func:`portfolio_evppi` under the expected-NPV selection: for every
+    scale the scheme may take (0, and its bounds), the rest of the portfolio re-optimised
+    with the scheme fixed there."""
+    A, ub = _budget_rows(spend, budgets)
+    out = []
+    for s in range(npv_mean.size):
+        options = []
+        for c in sorted({0.0, float(lo[s]), float(hi[s])}):
+            _, obj, _ = _solve(npv_mean, lo, hi, A, ub, fixed={s: c})
+            if math.isfinite(obj):
+                options.append((c, obj - c * float(npv_mean[s])))
+        out.append(portfolio_evppi(npv_draws[s], options))
+    return out
