@@ -77,10 +77,10 @@ def check(scheme: Scheme, *, present_values: dict[str, float] | None = None) -> 
     def measure_of(o: Outcome) -> str | None:
         return o.proxy.measure.id if o.proxy.measure is not None else None
 
-    groups: dict[tuple, list[tuple[int, Outcome]]] = defaultdict(list)
+    by_change: dict[tuple, list[tuple[int, Outcome]]] = defaultdict(list)  # one stakeholder's one change
     for i, o in outcomes:
-        groups[(o.stakeholder, (o.indicator or o.outcome).strip().lower())].append((i, o))
-    for group in groups.values():
+        by_change[(o.stakeholder, (o.indicator or o.outcome).strip().lower())].append((i, o))
+    for group in by_change.values():
         wellbys = [(i, o) for i, o in group if measure_of(o) == MEASURES["wellby"]]
         others = [(i, o) for i, o in group if measure_of(o) != MEASURES["wellby"]]
         if wellbys and others:
@@ -102,9 +102,6 @@ def check(scheme: Scheme, *, present_values: dict[str, float] | None = None) -> 
                                 "it a little"))
 
     # a fiscal saving and a wellbeing value on the same change
-    by_change: dict[tuple, list[tuple[int, Outcome]]] = defaultdict(list)
-    for i, o in outcomes:
-        by_change[(o.stakeholder, (o.indicator or o.outcome).strip().lower())].append((i, o))
     for group in by_change.values():
         fiscal = [(i, o) for i, o in group if o.value_type.startswith("fiscal")]
         social = [(i, o) for i, o in group if o.value_type == "social"]

@@ -115,7 +115,7 @@ def _pack_model(model: Model) -> tuple[PackedModel, tuple[str, ...]]:
         schedules = [model.rates] if model.health_rates is None else [model.rates, model.health_rates]
         df = np.array([discount_factors(r) for r in schedules])
         one_rate = bool(np.all(model.rates == model.rates[0]))
-        v = np.array([1.0 / (1.0 + r[0]) if T else 1.0 for r in schedules])
+        v = np.array([1.0 / (1.0 + r[0]) for r in schedules])
         rate_col = -1
         if model.health_rates is not None:
             health_one_rate = int(np.all(model.health_rates == model.health_rates[0]))
