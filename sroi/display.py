@@ -175,7 +175,7 @@ def result_text(result: "Result") -> str:
                                                rows, [False] + [True] * 5)]
         for o in s.outcomes:
             if o.cashable_step is not None:
-                out += wrapped(f"{o.id}: one step is {o.cashable_step:,.6g} units a year ({o.cashable_step_label}).",
+                out += wrapped(f"{o.id}: one step is {o.cashable_step:,.6g} units a year: {o.cashable_step_label}.",
                                "  ", "  ")
     if s.gaps:
         out += ["", "Evidence gaps left open"]
