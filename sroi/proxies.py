@@ -31,11 +31,18 @@ __all__ = ["ProxyRecord", "ProxyLibrary", "Clash", "load_library", "BUNDLED_TABL
 BUNDLED_TABLE = DATA_DIR / "proxies" / "proxies.csv"
 COLUMNS = ("id", "area", "description", "value", "unit", "price_year", "currency", "value_type", "agency",
            "cashable", "source", "table_or_page", "url", "licence", "redistributable", "verification",
-           "confidence", "checked", "notes")
+           "seen_in", "checked", "notes")
 AREAS = ("health", "social_care", "children", "crime_justice", "employment", "education", "housing", "wellbeing")
 VALUE_TYPES = ("fiscal", "economic", "social")
 CASHABLE = ("yes", "no", "partly")
-CONFIDENCE = ("high", "medium", "low")
+#: Where the row's digits were seen (how the figure was verified, not how strong the evidence
+#: behind it is; evidence strength is graded on a scheme's outcomes, ``evidence.grade``):
+#: in the publication itself or on the publisher's own page, verbatim in an authoritative
+#: copy (a named transcription), or only in a secondary summary.
+SEEN_IN = ("publication", "copy", "summary")
+#: Tables written before December 2026 had a ``confidence`` column (high, medium, low) in
+#: place of ``seen_in``; they still load, read as below.
+LEGACY_CONFIDENCE = {"high": "publication", "medium": "copy", "low": "summary"}
 #: Who bears the cost or receives the saving: a budget holder, or "multiple" when it
 #: falls across several (the row's notes name them).
 AGENCIES = tuple(BUDGET_HOLDERS) + ("multiple",)
@@ -62,7 +69,7 @@ class ProxyRecord:
     licence: str
     redistributable: bool
     verification: str
-    confidence: str
+    seen_in: str
     checked: str
     notes: str
     table: str  # the file it came from
@@ -146,9 +153,17 @@ def _row(raw: dict[str, str], file: str, n: int, *, bundled: bool) -> ProxyRecor
         agency=choice("agency", AGENCIES), cashable=choice("cashable", CASHABLE),
         source=text("source"), table_or_page=text("table_or_page"), url=url, licence=text("licence"),
         redistributable=redistributable, verification=text("verification"),
-        confidence=choice("confidence", CONFIDENCE), checked=checked, notes=text("notes", required=False),
+        seen_in=choice("seen_in", SEEN_IN), checked=checked, notes=text("notes", required=False),
         table=file,
     )
+
+
+def _legacy(raw: dict[str, str]) -> dict[str, str]:
+    """A row of a table with the old ``confidence`` column, read with ``seen_in``."""
+    out = {k: v for k, v in raw.items() if k != "confidence"}
+    old = (raw.get("confidence") or "").strip()
+    out["seen_in"] = LEGACY_CONFIDENCE.get(old, old)
+    return out
 
 
 def read_table(path: str | Path, *, bundled: bool = False) -> list[ProxyRecord]:
@@ -158,6 +173,9 @@ def read_table(path: str | Path, *, bundled: bool = False) -> list[ProxyRecord]:
         with open(path, newline="", encoding="utf-8-sig") as fh:  # Excel's "CSV UTF-8" starts with a BOM
             reader = csv.DictReader(fh)
             header = tuple(reader.fieldnames or ())
+            legacy = "confidence" in header and "seen_in" not in header
+            if legacy:
+                header = tuple("seen_in" if c == "confidence" else c for c in header)
             missing = [c for c in COLUMNS if c not in header]
             if missing:
                 raise ScenarioError(file, "header", f"missing column(s) {', '.join(missing)}; a proxy table has "
@@ -166,7 +184,8 @@ def read_table(path: str | Path, *, bundled: bool = False) -> list[ProxyRecord]:
             if extra:
                 raise ScenarioError(file, "header", f"unknown column(s) {', '.join(extra)}; allowed: "
                                     f"{', '.join(COLUMNS)}")
-            rows = [_row(raw, file, n, bundled=bundled) for n, raw in enumerate(reader, start=2)]
+            rows = [_row(_legacy(raw) if legacy else raw, file, n, bundled=bundled)
+                    for n, raw in enumerate(reader, start=2)]
     except FileNotFoundError:
         raise ScenarioError(file, "", "no such proxy table") from None
     except IsADirectoryError:

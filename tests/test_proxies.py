@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 
 import pytest
 import tomli_w
@@ -67,7 +68,7 @@ def _row(**changes):
                 value="1234.5", unit="per person per year", price_year="2021", currency="GBP", value_type="social",
                 agency="participant", cashable="no", source="A licensed value bank", table_or_page="Table 1",
                 url="https://example.org/values", licence="licensed to our organisation only",
-                redistributable="no", verification="read from our licensed copy", confidence="medium",
+                redistributable="no", verification="read from our licensed copy", seen_in="copy",
                 checked="2026-11-01", notes="")
     base.update(changes)
     return base
@@ -205,7 +206,8 @@ def test_cli_search_and_show(capsys):
     out = capsys.readouterr().out
     assert "£148.00 per attendance (2016-17 prices)" in out
     assert f"£{148 * 100 / 76.0754:,.2f} per attendance" in out
-    assert "hfma.org.uk" in out and "confidence" in out
+    assert "hfma.org.uk" in out
+    assert re.search(r"^seen in +copy$", out, re.M)
     assert main(["proxies", "show", "nhs.nope"]) == 2
     assert "no proxy 'nhs.nope'" in capsys.readouterr().err
     assert main(["proxies", "list", "--area", "housing"]) == 0
@@ -243,3 +245,32 @@ def test_the_library_covers_what_analysts_look_for_and_is_mostly_current(capsys)
         rows = list(csv.DictReader(fh))
     assert sum(int(r["price_year"][:4]) >= 2019 for r in rows) * 2 >= len(rows)
     assert all(r["redistributable"] == "yes" for r in rows)
+
+
+def test_every_citation_is_a_public_reference(lib):
+    """A reader can follow each row's verification route: no row points at files only the
+    project's researchers had (the seed documents) or names the tools they searched with."""
+    for r in lib:
+        text = " ".join((r.source, r.table_or_page, r.verification, r.notes, r.licence)).lower()
+        for internal in ("corpus", "search tool", "shared/seeds", "seed 0", "find_string", "before release"):
+            assert internal not in text, (r.id, internal)
+        assert r.seen_in in ("publication", "copy", "summary")
+
+
+def test_a_table_with_the_old_confidence_column_still_loads(tmp_path):
+    """Tables written before the column was renamed carry ``confidence`` (high, medium,
+    low); they load with high read as 'publication' and medium as 'copy'."""
+    path = tmp_path / "old.csv"
+    with open(BUNDLED_TABLE, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:2]
+    old = {"publication": "high", "copy": "medium"}
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        cols = [("confidence" if c == "seen_in" else c) for c in COLUMNS]
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        for r in rows:
+            r["confidence"] = old[r.pop("seen_in")]
+            w.writerow(r)
+    got = read_table(path)
+    assert [g.seen_in for g in got] == [r_seen for r_seen in
+                                        [{"high": "publication", "medium": "copy"}[r["confidence"]] for r in rows]]

@@ -352,7 +352,7 @@ def _proxies(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     rows += [("value type", r.value_type), ("agency", r.agency), ("cashable", r.cashable),
              ("source", r.source), ("table or page", r.table_or_page), ("url", r.url), ("licence", r.licence),
-             ("verification", r.verification), ("confidence", r.confidence), ("checked", r.checked),
+             ("verification", r.verification), ("seen in", r.seen_in), ("checked", r.checked),
              ("notes", r.notes or "-"), ("table", r.table)]
     w = max(len(k) for k, _ in rows)
     print("\n".join(f"{k.ljust(w)}  {v}" for k, v in rows))

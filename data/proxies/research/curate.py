@@ -54,6 +54,36 @@ PRICE_YEAR_FIX = {  # raw price_year text -> (price year, note to add)
     "2013 (announcement 24 June 2013)": ("2013", "Price year not stated by the source: the year of the announcement is assumed."),
 }
 
+#: The research rows say where the digits were seen with high/medium (the table's `seen_in`).
+SEEN_IN = {"high": "publication", "medium": "copy", "low": "summary"}
+#: How the researchers reached a page is not a reference a reader can follow: these phrases
+#: are removed, leaving the page or copy the digits were read on.
+INTERNAL_ROUTE = [
+    (re.compile(r"\s*\((?:pages? id=[^)]*?, )?seen via search tool pages corpus\)"), ""),
+    (re.compile(r"\s*\(search tool,? pages corpus\)"), ""),
+    (re.compile(r"\s*via search tool \(pages corpus\)"), ""),
+    (re.compile(r"\s*\(search 'pages' corpus\)"), ""),
+    (re.compile(r"\(search 'pages' corpus excerpt of ([^)]*)\)"), r"(an excerpt of \1)"),
+    (re.compile(r"\(search tool pages corpus; "), "("),
+]
+#: The unconfirmed claim about later Unit Cost Database editions is not repeated.
+UCD_LICENCE_CLAIM = re.compile(r"; current GMCA UCD editions are CC BY 4\.0\)?")
+
+
+def public_route(route):
+    """The verification route as a reader can follow it (no internal tool names)."""
+    for pattern, repl in INTERNAL_ROUTE:
+        route = pattern.sub(repl, route)
+    if re.search(r"corpus|search tool", route):
+        raise ValueError(f"internal route wording left in: {route}")
+    return route
+
+
+def public_licence(lic):
+    lic = UCD_LICENCE_CLAIM.sub("", lic)
+    return lic + ")" if lic.count("(") > lic.count(")") else lic
+
+
 def clean_year(raw):
     raw = raw.strip()
     if raw in PRICE_YEAR_FIX:
@@ -82,11 +112,11 @@ for f in SRC:
             agency = "multiple"
         cash = r["cashable"].split()[0].strip(",;:") if r["cashable"] else "no"
         url = r["url"].strip()
-        route = r["transcription_route"].strip()
+        route = public_route(r["transcription_route"].strip())
         if not url.startswith("http"):
             m = re.search(r"(?:github\.com/)?([\w.-]+/[\w.-]+) (?:inst|csvs)", route)
             url = "https://github.com/" + m.group(1) if m else ""
-        lic = r["licence"].strip()
+        lic = public_licence(r["licence"].strip())
         CHECK = {
             "edu.persistent_truancy_fiscal_year": "Independent check: the components in the database (706 + 52 + 423.50 = 1,181.50) do not add up to 1,509; the total appears to include a social services element (327.83) the database says is excluded. Use with care.",
             "asc.intermediate_care_residential_bed_day": "Independent check: the National Audit of Intermediate Care 2012 reports 2011-12 data, so the 2012-13 price year given by the database may be a year late.",
@@ -104,15 +134,15 @@ for f in SRC:
             "value_type": r["value_type"].strip(), "agency": agency, "cashable": cash,
             "source": r["source"].strip(), "table_or_page": r["table_or_page"].strip(), "url": url,
             "licence": lic, "redistributable": "no" if OPTIONAL else "yes", "verification": route,
-            "confidence": r["confidence"].strip(), "checked": CHECKED.get(f.name, "2026-11-22"), "notes": notes,
+            "seen_in": SEEN_IN[r["confidence"].strip()], "checked": CHECKED.get(f.name, "2026-11-22"), "notes": notes,
         })
 HFMA = dict(area="health", currency="GBP", price_year="2016-17", value_type="fiscal", agency="nhs", cashable="no",
             source="NHS Improvement, Reference Costs 2016/17, national average unit costs, as summarised by HFMA",
             table_or_page="HFMA news item 'Reference cost data published', 5 December 2017",
             url="https://www.hfma.org.uk/news/healthcare-finance/news-item/reference-cost-data-published",
             licence="unknown (a single published figure cited as a fact)", redistributable="yes",
-            verification="digits seen in the HFMA news item (search tool, pages corpus); the Reference Costs schedule itself was not read",
-            confidence="medium", checked="2026-11-22")
+            verification="digits seen in the HFMA news item; the Reference Costs schedule itself was not read",
+            seen_in="copy", checked="2026-11-22")
 if OPTIONAL:
     out.sort(key=lambda d: (d["area"], d["id"]))
     target = Path(sys.argv[sys.argv.index("--optional") + 1]) if len(sys.argv) > sys.argv.index("--optional") + 1 \
