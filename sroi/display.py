@@ -139,6 +139,46 @@ def _caveats(result: "Result") -> list[str]:
     return [w for line in out for w in textwrap.wrap(line, 96, subsequent_indent="  ")]
 
 
+def gap_topic(gap: str, width: int = 48) -> str:
+    """A gap's topic for a one-line list: the words before its first colon when they are
+    short (``"Welfare: Elmira mothers ..."`` gives ``"Welfare"``), else its opening words
+    cut to ``width`` characters."""
+    head, colon, _ = gap.partition(":")
+    if colon and 0 < len(head.strip()) <= width:
+        return head.strip()
+    first = gap.split(". ")[0].strip().rstrip(".")
+    return first if len(first) <= width else first[:width - 1].rstrip() + "…"
+
+
+def coverage(result: "Result") -> tuple[list[str], list[str]]:
+    """What the headline values and what it leaves out, for the lines beside it.
+
+    Valued: each outcome's description with its share of the present value, largest
+    first (transfers, which society's total counts as zero, are named as such). Not
+    valued: the topic of each of the scheme's ``gaps``."""
+    s = result.scheme
+    by = result.by_outcome
+    order = sorted(range(len(s.outcomes)), key=lambda i: -abs(float(by["present_value"].iloc[i])))
+    valued = []
+    for i in order:
+        o = s.outcomes[i]
+        share = float(by["share"].iloc[i])
+        tag = ("transfer" if o.is_transfer else "n/a" if math.isnan(share) else f"{100 * share:.0f}%")
+        valued.append(f"{o.outcome} ({tag})")
+    return valued, [gap_topic(g) for g in s.gaps]
+
+
+def _coverage_lines(result: "Result") -> list[str]:
+    valued, missing = coverage(result)
+    out = wrapped(f"Valued ({len(valued)} outcomes): " + "; ".join(valued) + ".", "  ", "  ")
+    if missing:
+        out += wrapped(f"Not valued ({len(missing)} evidence gaps, listed below): " + "; ".join(missing) + ".",
+                       "  ", "  ")
+    else:
+        out += wrapped("Not valued: the scheme lists no evidence gaps.", "  ", "  ")
+    return out
+
+
 def wrapped(text: str, indent: str = "", more: str = "  ") -> list[str]:
     """``text`` wrapped to 100 columns after ``indent``; continuation lines indented by
     ``more`` beyond it."""
@@ -154,6 +194,7 @@ def result_text(result: "Result") -> str:
     width = max(len(k) for k, _ in _headline(result))
     out += [f"  {k.ljust(width)}  {v}" for k, v in _headline(result)]
     out += [f"  {line}" for line in _caveats(result)]
+    out += _coverage_lines(result)
     out += ["", "Who pays, who saves (present values)"]
     headers, rows = _ledger_rows(result)
     lines = _table(headers, rows, right=[False] + [True] * (len(headers) - 1))

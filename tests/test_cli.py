@@ -214,3 +214,32 @@ def test_sobol_without_two_uncertain_parameters_is_refused(capsys, tmp_path):
     assert err == (f"{fnp}: --sobol needs uncertain parameters, and no parameter in this scheme has a "
                    "distribution, so any probability or interval would be false certainty; give parameters a "
                    "distribution, add uncertainty = \"graded\" to the scheme, or use --ranges pert|triangular|uniform\n")
+
+
+def test_run_says_beside_the_headline_what_is_valued_and_what_is_not(tmp_path, capsys):
+    """Two outcomes and a transfer; the present values are 3 x 1000/1.035 = 2,898.55 for
+    'A change', 1000/1.035 = 966.18 for 'A smaller change' (shares 75% and 25%), and the
+    transfer counts zero. The gap topics are the words before each gap's colon, or its
+    opening sentence."""
+    import tomli_w
+
+    from .conftest import minimal
+
+    base = {"stakeholder": "Participants", "proxy": {"value": 1000, "unit": "per person per year",
+                                                     "price_year": 2024, "source": "test"},
+            "duration": 1, "beneficiary": "participant", "value_type": "social"}
+    d = minimal(outcomes=[
+        dict(base, id="small", outcome="A smaller change", quantity=1),
+        dict(base, id="big", outcome="A change", quantity=3),
+        dict(base, id="benefit", outcome="Benefit paid", quantity=1, value_type="transfer", payer="dwp"),
+    ], gaps=["Welfare: no unit cost found for months on benefit.",
+             "No published cost per coordinator was found. The unit cost is back-solved."])
+    path = tmp_path / "s.toml"
+    path.write_text(tomli_w.dumps(d))
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out
+    block = out.split("Headline", 1)[1].split("Who pays", 1)[0]
+    assert ("Valued (3 outcomes): A change (75%); A smaller change (25%); Benefit paid (transfer)."
+            in " ".join(block.split()))
+    assert ("Not valued (2 evidence gaps, listed below): Welfare; No published cost per coordinator was "
+            "found." in " ".join(block.split()))
