@@ -15,9 +15,10 @@ sys.path.insert(0, str(HERE.parents[2]))
 from sroi.proxies import COLUMNS  # noqa: E402
 
 SRC = [HERE / "health.csv", HERE / "care.csv", HERE / "crime_work.csv",
-       HERE / "health_care_2024.csv", HERE / "crime_welfare_children_2024.csv"]
+       HERE / "health_care_2024.csv", HERE / "crime_welfare_children_2024.csv", HERE / "crime_police_2009.csv"]
 #: When each file's rows were checked against their sources (the first three on 2026-11-22).
-CHECKED = {"health_care_2024.csv": "2026-12-03", "crime_welfare_children_2024.csv": "2026-12-03"}
+CHECKED = {"health_care_2024.csv": "2026-12-03", "crime_welfare_children_2024.csv": "2026-12-03",
+           "crime_police_2009.csv": "2026-12-03"}
 #: The 2026-12 rows from the PSSRU Unit Costs manuals: NICE and two R packages give their
 #: licence as CC BY-NC-SA 4.0, not seen on the publisher's page; non-commercial and
 #: share-alike terms cannot be passed on inside an MIT-licensed package, so they stay out
@@ -32,6 +33,8 @@ DROP = {  # id: reason
     "asc.nhs_funded_nursing_care_week": "2025-26 price year is beyond the bundled deflator series",
     "asc.home_care_hour_minimum_price": "2025-26 price year is beyond the bundled deflator series",
     "pssru.nurse_band5_hour_incl_qualifications": "independent check could not confirm the price base of the 2024 PSSRU manual (2023-24 was assumed from the edition year)",
+    **{f"crime.police_cost_per_incident_{k}": "revised by the Home Office answer of 12 October 2009 (crime_police_2009.csv)"
+       for k in ("violence_against_person", "sexual_offence", "robbery", "criminal_damage")},
     "nhs.mental_health_provider_spell_unit": "unit not stated in the export and NHS England flags the activity counts as under investigation",
 }
 RENAME = {
