@@ -15,10 +15,11 @@ sys.path.insert(0, str(HERE.parents[2]))
 from sroi.proxies import COLUMNS  # noqa: E402
 
 SRC = [HERE / "health.csv", HERE / "care.csv", HERE / "crime_work.csv",
-       HERE / "health_care_2024.csv", HERE / "crime_welfare_children_2024.csv", HERE / "crime_police_2009.csv"]
+       HERE / "health_care_2024.csv", HERE / "crime_welfare_children_2024.csv", HERE / "crime_police_2009.csv",
+       HERE / "additions_2026_12.csv"]
 #: When each file's rows were checked against their sources (the first three on 2026-11-22).
 CHECKED = {"health_care_2024.csv": "2026-12-03", "crime_welfare_children_2024.csv": "2026-12-03",
-           "crime_police_2009.csv": "2026-12-03"}
+           "crime_police_2009.csv": "2026-12-03", "additions_2026_12.csv": "2026-12-03"}
 #: The 2026-12 rows from the PSSRU Unit Costs manuals: NICE and two R packages give their
 #: licence as CC BY-NC-SA 4.0, not seen on the publisher's page; non-commercial and
 #: share-alike terms cannot be passed on inside an MIT-licensed package, so they stay out
