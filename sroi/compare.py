@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import PriceYearError
-from .model import Scheme
+from .model import KIND_ORDER, Scheme, holder_kind
 from .prices import PriceYear, load_deflator
 from .results import Result, TableResult
+from .uncertainty import illustrative
 
 if TYPE_CHECKING:
     from .sensitivity.psa import PSAResult
@@ -84,7 +85,11 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
     Columns: currency, price base, horizon, discounting, perspective, SROI ratio, NPV
     (and ``npv_rebased`` in ``price_base`` prices where the deflator allows), payback,
     cashable share, ``per_pound:<holder>`` (value per pound invested received by each
-    budget holder), and, with ``psa`` (one result or None per scheme), the probability
+    budget holder), ``per_kind:<kind>`` (the same summed over holders of one kind: NHS,
+    local authority, central government, participants, community, other;
+    :data:`sroi.model.HOLDER_KINDS`), ``illustrative`` and ``illustrative_reason``
+    (:func:`sroi.uncertainty.illustrative`: the headline rests mostly on assumptions or
+    weak evidence), and, with ``psa`` (one result or None per scheme), the probability
     that the ratio exceeds 1, the ratio's mean and median and its central ``interval``
     (``ratio_low``, ``ratio_high``); a None entry is a scheme with nothing uncertain, and
     its ``uncertainty`` cell says so instead of showing a certainty it does not have.
@@ -139,6 +144,9 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
                "cashable_share": float(r.summary.loc["cashable_share", "value"])}
         for h, lr in r.ledger.iterrows():
             row[f"per_pound:{h}"] = lr["value_per_pound_invested"]
+            key = f"per_kind:{holder_kind(str(h))}"
+            row[key] = row.get(key, 0.0) + lr["value_per_pound_invested"]
+        row["illustrative"], row["illustrative_reason"] = illustrative(r)
         if psa is not None:
             p = psa[len(rows)]
             if p is not None and p.names:
@@ -153,7 +161,9 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
         rows.append(row)
     df = pd.DataFrame(rows).set_index("scheme")
     per_pound = sorted(c for c in df.columns if c.startswith("per_pound:"))
-    lead = [c for c in df.columns if not c.startswith("per_pound:") and c != "comparability"]
-    df = df[lead + per_pound + ["comparability"]].sort_values(rank_by, ascending=False, kind="stable",
+    per_kind = [f"per_kind:{k}" for k in KIND_ORDER if f"per_kind:{k}" in df.columns]
+    df[per_kind] = df[per_kind].fillna(0.0)  # a kind no holder of the scheme belongs to receives nothing
+    lead = [c for c in df.columns if not c.startswith(("per_pound:", "per_kind:")) and c != "comparability"]
+    df = df[lead + per_kind + per_pound + ["comparability"]].sort_values(rank_by, ascending=False, kind="stable",
                                                               na_position="last")
     return Comparison(df, str(target), {k: str(v) for k, v in common.items()}, rank_by, interval)

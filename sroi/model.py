@@ -36,6 +36,8 @@ __all__ = [
     "check_override",
     "ParameterRef",
     "BUDGET_HOLDERS",
+    "HOLDER_KINDS",
+    "holder_kind",
     "VALUE_TYPES",
     "OUTCOME_VALUE_TYPES",
     "CONFIDENCE_LEVELS",
@@ -66,6 +68,31 @@ BUDGET_HOLDERS: dict[str, str] = {
     "voluntary_sector": "Charities and the voluntary sector",
     "other": "Others",
 }
+
+#: The kind of body each built-in budget holder is, for tables that group holders the way
+#: a commissioner reads them. Police forces are grouped with central government because
+#: most of their funding is Home Office grant; schools with local authorities, as the
+#: local education budget. Holders a scheme declares itself are "other".
+HOLDER_KINDS: dict[str, str] = {
+    "nhs": "NHS",
+    "la_adult_social_care": "local authority", "la_childrens_services": "local authority",
+    "la_public_health": "local authority", "la_housing": "local authority", "la_other": "local authority",
+    "schools": "local authority",
+    "police": "central government", "courts": "central government", "prisons_probation": "central government",
+    "dwp": "central government", "hmrc": "central government", "central_government_other": "central government",
+    "participant": "participants", "family_carers": "participants",
+    "community": "community", "volunteers": "community", "voluntary_sector": "community",
+    "employers": "other", "other": "other",
+}
+#: The kinds in the order tables show them.
+KIND_ORDER = ("NHS", "local authority", "central government", "participants", "community", "other")
+
+
+def holder_kind(holder_id: str) -> str:
+    """The kind of body a budget holder is (:data:`HOLDER_KINDS`); "other" for a holder a
+    scheme declares itself."""
+    return HOLDER_KINDS.get(holder_id, "other")
+
 
 #: The value types of the commissioner's ledger.
 VALUE_TYPES: dict[str, str] = {

@@ -169,6 +169,41 @@ def _input_assumptions(i: Input) -> list[str]:
     return [f"{i.id}.{k}" for k, p in i.parts() if p.assumption]
 
 
+#: A scheme is marked illustrative in league tables when more than this share of its
+#: present value rests on outcomes whose effect is graded 5 or 6 (a weak study, or
+#: judgement and claims; ungraded outcomes count as 6). A stated sroi convention: a
+#: figure most of which rests on such evidence shows what a scheme could be worth, not
+#: what it has been shown to be worth.
+WEAK_EVIDENCE_THRESHOLD = 0.5
+WEAK_GRADES = (5, 6)
+
+
+def illustrative(result: "Result", table: GradeTable | None = None) -> tuple[bool, str]:
+    """Whether a scheme's headline is illustrative rather than evidenced, and why.
+
+    Illustrative when the assumption gate is flagged (:func:`assumption_share`: more
+    than 25% of the present value rests on numbers marked ``assumption``) or when more
+    than :data:`WEAK_EVIDENCE_THRESHOLD` of it rests on outcomes graded 5 or 6
+    (``evidence.grade``; ungraded outcomes take the grade table's ``ungraded``). The
+    reason names the share. Worked case: outcomes worth 600 (grade 6) and 400 (grade 3)
+    with nothing marked as an assumption: 60% on weak evidence, so illustrative."""
+    import numpy as np
+
+    table = table or grade_table()
+    a = assumption_share(result)
+    s = result.scheme
+    pv = np.abs(np.asarray(result.pv_by_outcome, float) * result.model.society)
+    total = float(pv.sum())
+    grades = [o.evidence.grade if o.evidence.grade is not None else table.ungraded for o in s.outcomes]
+    weak = float(sum(v for v, g in zip(pv, grades) if g in WEAK_GRADES) / total) if total > 0 else 0.0
+    reasons = []
+    if a["flagged"]:
+        reasons.append(f"{100 * a['share_of_value']:.0f}% of value rests on numbers marked as assumptions")
+    if weak > WEAK_EVIDENCE_THRESHOLD:
+        reasons.append(f"{100 * weak:.0f}% of value rests on weak evidence (grade 5 or 6, or ungraded)")
+    return bool(reasons), "; ".join(reasons)
+
+
 def assumption_share(result: "Result") -> dict[str, Any]:
     """How much of the present value rests on numbers marked as assumptions.
 

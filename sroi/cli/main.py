@@ -158,7 +158,7 @@ def _league_text(league) -> str:
     rows = []
     for k, (name, r) in enumerate(table.iterrows(), 1):
         short = name if len(name) <= name_width else name[: name_width - 1].rstrip() + "…"
-        row = [str(k), short, ratio_text(r["sroi_ratio"])]
+        row = [f"{k:>2}{'†' if r['illustrative'] else ' '}", short, ratio_text(r["sroi_ratio"])]
         if has_psa:
             row += (["no interval*", "-"] if r["ratio_low"] != r["ratio_low"] else
                     [f"{r2(r['ratio_low'])} to {r2(r['ratio_high'])}", probability_text(r["p_ratio_exceeds_1"])])
@@ -176,6 +176,21 @@ def _league_text(league) -> str:
     lines += [""] + _table(headers, rows, right)
     if has_psa and table["ratio_low"].isna().any():
         lines += ["* no parameter of this scheme is uncertain, so no interval or probability can be given"]
+    marked = [(k, why) for k, (flag, why) in enumerate(zip(table["illustrative"], table["illustrative_reason"]), 1)
+              if flag]
+    if marked:
+        lines += ["", "† Illustrative: the headline rests mostly on assumptions or weak evidence, so it shows what "
+                  "the", "  scheme could be worth, not what it has been shown to be worth:"]
+        for k, why in marked:
+            lines += textwrap.wrap(why, 100, initial_indent=f"{k:>3}  ", subsequent_indent="     ")
+    kinds = [c for c in table.columns if c.startswith("per_kind:")]
+    if kinds:
+        lines += ["", "Who receives the value, per £ invested (holders grouped by kind)"]
+        krows = [[str(k), name if len(name) <= 29 else name[:28].rstrip() + "…"]
+                 + [f"{r[c]:.2f}" for c in kinds] for k, (name, r) in enumerate(table.iterrows(), 1)]
+        heads = ["#", "scheme"] + [c.split(":", 1)[1].replace("local authority", "local auth.")
+                                   .replace("central government", "central gov.") for c in kinds]
+        lines += _table(heads, krows, [True, False] + [True] * len(kinds))
     notes = [(k, flags) for k, flags in enumerate(table["comparability"], 1) if flags]
     if notes:
         lines += ["", "Not comparable as they stand:"]
