@@ -91,7 +91,8 @@ def _outcome_rows(result: "Result") -> tuple[list[str], list[list[str]]]:
     headers = ["outcome", "stakeholder", "beneficiary", "type", "PV", "share"]
     rows = []
     for oid, r in result.by_outcome.iterrows():
-        share = "n/a" if math.isnan(r["share"]) else f"{100 * r['share']:.1f}%"
+        share = ("transfer" if r["value_type"] == "transfer" else "n/a" if math.isnan(r["share"])
+                 else f"{100 * r['share']:.1f}%")
         rows.append([_cut(oid, 24), _cut(r["stakeholder"], 16), _cut(r["beneficiary"], 18), TYPE_LABELS[r["value_type"]],
                      money(r["present_value"], cur), share])
     return headers, rows

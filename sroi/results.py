@@ -237,10 +237,13 @@ class Result:
 
     @property
     def by_outcome(self) -> pd.DataFrame:
-        """One row per outcome: who, what, undiscounted total and present value."""
+        """One row per outcome: who, what, undiscounted total and present value (a
+        transfer's is what its beneficiary gains), and ``share``, the outcome's share of
+        society's present value (0 for a transfer, which society's total nets out)."""
         s = self.scheme
         pv = self.pv_by_outcome
         total = self.present_value
+        society = pv * np.asarray(self.model.society, float)
         return pd.DataFrame({
             "outcome": [o.id for o in s.outcomes],
             "stakeholder": [o.stakeholder for o in s.outcomes],
@@ -249,7 +252,7 @@ class Result:
             "value_type": [o.value_type for o in s.outcomes],
             "undiscounted": self.value.sum(axis=1),
             "present_value": pv,
-            "share": pv / total if total else np.full(len(pv), np.nan),
+            "share": society / total if total else np.full(len(pv), np.nan),
         }).set_index("outcome")
 
     @property

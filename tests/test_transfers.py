@@ -93,3 +93,24 @@ def test_a_weighted_transfer_counts_the_difference_in_weights():
     base = r.by_outcome.loc["gain", "present_value"]
     assert r.distributional["weighted_present_value"] == pytest.approx(base + (w - 1) * base, rel=1e-12)
     assert (w - 1) * base == pytest.approx(268_144.9, abs=0.05)
+
+
+def test_a_transfers_share_of_societys_value_is_zero(capsys):
+    """The outcome table's ``share`` is of society's present value: a transfer adds nothing
+    to it, so its share is 0 and the text says 'transfer' rather than a percentage of a
+    total it is not part of; the other outcomes' shares still sum to 1."""
+    from pathlib import Path
+
+    from sroi.cli import main
+
+    path = Path(__file__).parent / "schemes" / "economic_case.toml"
+    r = sroi.run(sroi.load(path))
+    by = r.by_outcome
+    transfers = by["value_type"] == "transfer"
+    assert transfers.any()
+    assert (by.loc[transfers, "share"] == 0).all()
+    assert by["share"].sum() == pytest.approx(1.0, rel=1e-12)
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out.split("Outcomes (present values)", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in out.splitlines() if "benefit_income" in line]
+    assert rows and rows[0].rstrip().endswith("£5,000  transfer")
