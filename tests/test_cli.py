@@ -55,7 +55,7 @@ def test_validate_several_files(tmp_path, capsys):
     bad.write_text("")
     assert main(["validate", FNP, str(bad)]) == 2
     out, err = capsys.readouterr()
-    assert "valid (2 outcomes, 1 inputs" in out
+    assert "valid (3 outcomes, 3 inputs" in out
     assert err.startswith(f"{bad}: the file is empty")
 
 
@@ -65,30 +65,32 @@ def test_usage_error_exits_2(capsys):
     assert info.value.code == 2
 
 
-def test_sensitivity_command_same_seed_same_bytes(tmp_path, capsys):
+def test_sensitivity_command_same_seed_same_bytes(capsys):
+    """FNP England declares graded uncertainty, so the PSA draws without any edit; its ratio
+    (about 0.08) stays far below 1 in every draw, so P(ratio > 1) is 0 and so is the EVPI."""
     args = ["sensitivity", FNP, "--tornado", "--switching", "--scenarios", "--psa", "2000", "--seed", "3", "--evpi"]
-    fnp = tmp_path / "fnp.toml"
-    # give the FNP proxies a distribution so the PSA has something to draw
-    text = Path(FNP).read_text(encoding="utf-8").replace(
-        'proxy = "nhs.ae_attendance_2016_17"',
-        'proxy = { id = "nhs.ae_attendance_2016_17", low = 100, high = 200, distribution = "triangular" }')
-    fnp.write_text(text)
-    args[1] = str(fnp)
     assert main(args) == 0
     first = capsys.readouterr().out
     assert main(args) == 0
     assert capsys.readouterr().out == first
-    for text in ("One-way sensitivity", "Switching values", "Named scenarios", "English trial evidence",
+    for text in ("One-way sensitivity", "Switching values", "Named scenarios", "Upper confidence bounds",
                  "P(SROI ratio > 1) = 0.0000", "EVPI = GBP 0"):
         assert text in first
 
 
 def test_sensitivity_json(capsys):
+    """FNP England: no child-in-need rate up to 1 reaches 1:1 (switching value none); the
+    maternal QALY amount would have to reach about 0.0468. In the crisis-service scheme the
+    cost is per visit, so the number of visits cancels out of the ratio."""
     assert main(["sensitivity", FNP, "--switching", "--format", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
     rows = {r["parameter"]: r for r in d["switching_values"]["rows"]}
+    assert rows["children_in_need_avoided.rate"]["switching_value"] is None
+    assert rows["maternal_qalys.proxy"]["switching_value"] == pytest.approx(0.0468, abs=0.0005)
+    crisis = str(ROOT / "scenarios/survivor_led_crisis_service.toml")
+    assert main(["sensitivity", crisis, "--switching", "--format", "json"]) == 0
+    rows = {r["parameter"]: r for r in json.loads(capsys.readouterr().out)["switching_values"]["rows"]}
     assert rows["cohort.year1"]["note"] == "no effect on the ratio"
-    assert rows["fewer_injury_encounters.rate"]["switching_value"] is None
 
 
 def test_sensitivity_bad_input_exits_2(capsys):

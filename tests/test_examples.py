@@ -21,7 +21,9 @@ def test_every_scheme_file_is_an_example_with_its_title():
     examples = sroi.list_examples()
     assert sorted(e.path for e in examples) == files
     fnp = next(e for e in examples if e.name == "family_nurse_partnership")
-    assert fnp.title == "Family Nurse Partnership: US trial effects on NHS injury care"
+    assert fnp.title == "Family Nurse Partnership, England: the English trial's evidence (Building Blocks)"
+    us = next(e for e in examples if e.name == "family_nurse_partnership_us_transfer")
+    assert us.title == "Family Nurse Partnership, England: the US trials' effects at English unit costs"
     assert sroi.example_path("published/derby_lac_2016.toml") == ROOT / "scenarios/published/derby_lac_2016.toml"
 
 

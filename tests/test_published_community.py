@@ -155,25 +155,29 @@ def test_stockport_care_website_hand_check():
 
 
 def test_health_champions_hand_check():
-    """Health champions seed model: 3,500 champions a year for 5 years, 2024-25 prices.
+    """Health champions: 3,500 champions a year for 5 years, 2024-25 prices.
     Grant: £1.36m a year (2008-09) x 100/66.8397, paid at the start of years 1-5.
-    Into work (benefit savings to DWP), each intake: 3,500 x 0.3077 x 0.7 x £9,234 (2012-13)
-    x 100/71.5454 x (1 - 0.5) x (1 - 0.3), one year, at the end of the intake's year:
-    x (1/1.035 + ... + 1/1.035^5). The NHS row uses £566 and the earnings row £4,335 in the
-    same way; benefit savings + NHS = £9,800, DWP's total JSA fiscal value, so nothing is
-    counted twice. With nobody into work the ratio falls below 1."""
+    Outcomes are Sheffield's counted job entries only: 40 x 0.7 = 28 JSA claimants, in year 3,
+    less 50% deadweight, 25% displacement and 30% attribution: 28 x 0.5 x 0.75 x 0.7 = 7.35.
+    Earnings: 7.35 x £4,335 (2012-13) x 100/71.5454 / 1.035**3 = £40,167; NHS: the same with
+    £566. Benefits (£9,234) are a transfer to DWP from the champions, outside society's present
+    value. The old extrapolation (Sheffield's rate for all 17,500 champions, 3,769.8 entries) is
+    a scenario and scales every outcome by 3,769.8 / 28."""
     scheme = sroi.load(SCN / "health_champions.toml")
     table, results = run_scenarios(scheme)
     r = results["base"]
-    end = sum(disc(y) for y in range(1, 6))
     start = sum(disc(y) for y in range(0, 5))
     grant = 1360000 * up("2008-09") * start
     assert r.ledger.loc["big_lottery_fund", "spend"] == pytest.approx(grant, rel=1e-12)
-    n = 3500 * 0.3077 * 0.7 * 0.5 * 0.7 * up("2012-13") * end
+    n = 28 * 0.5 * 0.75 * 0.7 * up("2012-13") * disc(3)
     pv = r.by_outcome["present_value"]
-    assert pv["into_work_benefit_savings"] == pytest.approx(n * 9234, rel=1e-12)
-    assert pv["into_work_nhs"] == pytest.approx(n * 566, rel=1e-12)
     assert pv["into_work_earnings"] == pytest.approx(n * 4335, rel=1e-12)
-    assert 9234 + 566 == 9800
-    assert r.ledger.loc["dwp", "fiscal_cashable"] == pytest.approx(pv["into_work_benefit_savings"])
-    assert results["No champions into work"].sroi_ratio < 1 < r.sroi_ratio
+    assert pv["into_work_earnings"] == pytest.approx(40167, abs=1)
+    assert pv["into_work_nhs"] == pytest.approx(n * 566, rel=1e-12)
+    assert pv["into_work_benefit_savings"] == pytest.approx(n * 9234, rel=1e-12)
+    assert r.ledger.loc["dwp", "transfer"] == pytest.approx(n * 9234, rel=1e-12)
+    assert r.present_value == pytest.approx(n * (4335 + 566), rel=1e-12)
+    assert "health_activity_delivered" not in pv.index  # an output, no longer valued
+    wide = results["Sheffield's into-work rate programme-wide"]
+    assert wide.present_value == pytest.approx(r.present_value * 3769.8 / 28, rel=1e-12)
+    assert r.sroi_ratio < wide.sroi_ratio < 1

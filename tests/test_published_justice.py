@@ -117,44 +117,56 @@ def test_community_justice_panels_hand_check():
 
 
 def test_survivor_led_crisis_service_hand_check():
-    """Leeds Survivor-Led Crisis Service: £180 a visit-day against £259 an acute in-patient
-    day (seed 000 line 308, both taken as 2009-10 prices), 960 visits a year.
-    Input: 960 x 180 x 100/67.7042 = £255,228.3, year 1, undiscounted (LA pays).
-    In-patient days: 960 x 0.2 x (1 - 0.1) x 259 x 100/67.7042, discounted once (NHS gains).
-    A&E: 960 x 0.1 x 0.9 x £148 (2016-17) x 100/76.0754, discounted once.
-    The seed's own comparison (every visit replaces a bed day, nothing else):
-    ratio = 259 / 180 / 1.035 = 1.3903."""
+    """Leeds Survivor-Led Crisis Service: £180 a visit-day (Boyle 2014, taken as 2009-10
+    prices), 960 visits a year. Input: 960 x 180 x 100/67.7042 = £255,228.3, year 1,
+    undiscounted (LA pays).
+    Admissions avoided: 960 visits x 0.2 crises a visit x 0.1 that would have ended in
+    admission = 19.2 admissions, each 32 days x £719.0978 (NCC 2024/25 adult acute bed day) =
+    £23,011.13; less 10% attribution; discounted once:
+    19.2 x 23,011.13 x 0.9 / 1.035 = £384,185.8 (not 19.2 bed days).
+    A&E: 960 x 0.1 x 0.9 x £280.1718 (NCC 2024/25) / 1.035. Crisis team: 960 x 0.2 x 0.9 x
+    £356.8325 / 1.035. The seed's own comparison (every visit replaces one £259 day, 2009-10,
+    nothing else): ratio = 259 / 180 / 1.035 = 1.3902."""
     path = SCENARIOS / "survivor_led_crisis_service.toml"
     r = sroi.run(sroi.load(path))
     assert r.investment == pytest.approx(960 * 180 * UP_0910, rel=1e-12)
-    assert r.by_outcome.loc["inpatient_days_avoided", "present_value"] == pytest.approx(
-        960 * 0.2 * 0.9 * 259 * UP_0910 * D1, rel=1e-12)
-    assert r.by_outcome.loc["ae_attendances_avoided", "present_value"] == pytest.approx(
-        960 * 0.1 * 0.9 * 148 * UP_1617 * D1, rel=1e-12)
+    pv = r.by_outcome["present_value"]
+    assert pv["admissions_avoided"] == pytest.approx(960 * 0.2 * 0.1 * 23011.13 * 0.9 * D1, rel=1e-12)
+    assert pv["admissions_avoided"] == pytest.approx(384185.8, abs=0.5)
+    assert 23011.13 == pytest.approx(32 * 719.0978203869038, abs=0.005)
+    assert pv["ae_attendances_avoided"] == pytest.approx(960 * 0.1 * 0.9 * 280.1718 * D1, rel=1e-6)
+    assert pv["crisis_team_contacts_avoided"] == pytest.approx(960 * 0.2 * 0.9 * 356.8325 * D1, rel=1e-6)
     assert r.ledger.loc["nhs", "spend"] == 0
     assert r.ledger.loc["la_adult_social_care", "total_value"] == 0
-    seed = _scenarios(path)["The seed's comparison: every visit replaces an in-patient day"]
-    assert seed.sroi_ratio == pytest.approx(259 / 180 * D1, rel=1e-12)
+    res = _scenarios(path)
+    assert res["The seed's comparison: every visit replaces an in-patient day"].sroi_ratio == pytest.approx(
+        259 / 180 * D1, rel=1e-5)
+    assert res["No substitution"].sroi_ratio == 0
 
 
 def test_clubhouse_mosaic_hand_check():
-    """Mosaic Clubhouse, 2010/11 outcomes (seed 004 lines 790-797, 840).
-    Cash: £200,000 + £140,000 + £60,000 (Third Sector, taken as 2003-04 prices)
-    = 400,000 x 100/57.9885 = £689,792; members' time 849 x 52 = 44,148 hours x £15
-    (2012-13) x 100/71.5454 = £925,594. Both year 1, undiscounted.
-    Benefit savings: 8 leavers x £7,500 x 0.75 years x 0.8 x 0.8 x 100/71.5454, discounted
-    once; earnings: 16 x £4,593 x 0.75 x 0.8 x 0.8 x 100/71.5454, discounted once.
-    Without members' time the ratio more than doubles (the scenario sets its unit cost to 0)."""
+    """Mosaic Clubhouse, 2010/11 outcomes (Belcher 2012). Cash: £200,000 + £140,000 +
+    £60,000 (Third Sector, taken as 2003-04 prices) = 400,000 x 100/57.9885 = £689,792, year 1,
+    undiscounted. Members' hours cost nothing in the base case (they are the intervention).
+    Earnings: 16 x £4,593 (2012-13) x 100/71.5454 x 0.75 years x (1 - 0.2) x (1 - 0.25) x
+    (1 - 0.2), discounted once = 16 x 4,593 x 1.3977 x 0.75 x 0.48 / 1.035 = £35,727.
+    Benefit savings are a transfer: 8 x £7,500 x 0.75 x 0.48 x 100/71.5454 / 1.035 to DWP,
+    paid by the members, and not in society's present value. The old base case (hours at £15)
+    is a named scenario: 44,148 x 15 x 100/71.5454 = £925,594 more cost."""
     path = SCENARIOS / "clubhouse_mosaic.toml"
     r = sroi.run(sroi.load(path))
     cash = 400000 * UP_0304
-    members = 44148 * 15 * UP_1213
-    assert r.investment == pytest.approx(cash + members, rel=1e-12)
-    assert r.by_outcome.loc["benefit_savings", "present_value"] == pytest.approx(
-        8 * 7500 * 0.75 * 0.64 * UP_1213 * D1, rel=1e-12)
-    assert r.by_outcome.loc["earnings_gain", "present_value"] == pytest.approx(
-        16 * 4593 * 0.75 * 0.64 * UP_1213 * D1, rel=1e-12)
-    assert r.ledger.loc["dwp", "spend"] == 0 and r.ledger.loc["dwp", "total_value"] > 0
+    assert r.investment == pytest.approx(cash, rel=1e-12)
+    pv = r.by_outcome["present_value"]
+    adj = 0.75 * 0.8 * 0.75 * 0.8
+    assert pv["earnings_gain"] == pytest.approx(16 * 4593 * adj * UP_1213 * D1, rel=1e-12)
+    assert pv["earnings_gain"] == pytest.approx(35727, abs=1)
+    transfer = 8 * 7500 * adj * UP_1213 * D1
+    assert pv["benefit_savings"] == pytest.approx(transfer, rel=1e-12)
+    assert r.ledger.loc["dwp", "total_value"] == pytest.approx(transfer, rel=1e-12)
+    assert r.ledger.loc["participant", "total_value"] == pytest.approx(pv["earnings_gain"] - transfer, rel=1e-12)
+    assert r.present_value == pytest.approx(pv.drop("benefit_savings").sum(), rel=1e-12)
     res = _scenarios(path)
-    assert res["Members' time not counted"].investment == pytest.approx(cash, rel=1e-12)
-    assert res["Members' time not counted"].sroi_ratio > 2 * r.sroi_ratio
+    assert res["Members' time at a care-worker rate"].investment == pytest.approx(
+        cash + 44148 * 15 * UP_1213, rel=1e-12)
+    assert res["Members' time at a care-worker rate"].sroi_ratio < r.sroi_ratio

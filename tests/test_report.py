@@ -61,7 +61,7 @@ def test_comparison_rebases_and_flags():
     t = comparison([FNP, ROOT / "tests/schemes/hand_worked.toml"], price_base=2019).summary
     hw = t.loc["Hand-worked reference case"]
     assert hw["npv_rebased"] == pytest.approx(52215.00780800526 * 81.1085 / 100, rel=1e-12)
-    fnp = t.loc["Family Nurse Partnership: US trial effects on NHS injury care"]
+    fnp = t.loc["Family Nurse Partnership, England: the English trial's evidence (Building Blocks)"]
     from sroi.prices import load_deflator
 
     cy2019 = (3 * 78.7948 + 9 * 80.8738) / 12
@@ -74,7 +74,7 @@ def test_comparison_rebases_and_flags():
     assert math.isnan(t2.loc["Minimal", "npv_rebased"])
     assert "NPV in 1985 prices, not rebasable to 2019" in t2.loc["Minimal", "comparability"]
     assert list(t.index)[0] == "Hand-worked reference case"  # sorted by ratio
-    assert "per_pound:nhs" in t.columns
+    assert "per_pound:la_childrens_services" in t.columns and "per_pound:participant" in t.columns
 
 
 def test_report_escapes_scheme_text():
@@ -92,7 +92,7 @@ def test_report_sections_and_overwrite(tmp_path):
     text = out.read_text()
     for heading in ("Headline", "The impact map", "Who pays, who saves", "Sensitivity", "How sure are we?",
                     "Every number and where it comes from", "Evidence gaps left open", "Model checks",
-                    "English trial evidence"):
+                    "Upper confidence bounds"):
         assert heading in text
     assert "PSA seed" not in text  # no PSA ran
     from sroi.fileio import OutputExistsError

@@ -118,27 +118,31 @@ def test_switching_values_plug_back_to_the_target(target, on):
 
 
 def test_switching_value_none_within_range():
-    """FNP England: the ratio is about 0.011, so no rate of injury reduction up to 1 brings it
-    to 1, but a proxy about 90 times larger would."""
+    """FNP England (the English trial): the ratio is about 0.08. Even if every family's
+    child-in-need episode were avoided (rate 1: 100 x £1,416 x 1.4962 / 1.035**5 = £178,400)
+    the value stays below the £379,711 of cost, so no rate up to 1 reaches 1:1; the mothers'
+    QALY gain would have to be about 13 times the trial's 0.0036 (0.0468 QALY)."""
     sv = switching_values(sroi.load(FNP)).table
-    assert sv.loc["fewer_injury_encounters.rate", "note"] == "none within the valid range"
-    assert math.isnan(sv.loc["fewer_injury_encounters.rate", "switching_value"])
-    assert sv.loc["fewer_injury_bed_days.proxy", "switching_value"] > 20 * 313
+    assert sv.loc["children_in_need_avoided.rate", "note"] == "none within the valid range"
+    assert math.isnan(sv.loc["children_in_need_avoided.rate", "switching_value"])
+    assert sv.loc["maternal_qalys.proxy", "switching_value"] == pytest.approx(0.0468, abs=0.0005)
 
 
 # ---------------------------------------------------------------- scenarios and optimism bias
 
 
 def test_named_scenarios_side_by_side():
-    """FNP England: the English trial evidence removes both outcomes, so the ratio is 0; the
-    cost scenarios scale the ratio by 4,500/3,000 and 4,500/8,000."""
+    """FNP England: 'Upper confidence bounds' doubles the QALY and child-in-need effects,
+    removes the added plans and takes the cheapest visiting (32 visits), so its ratio is
+    (2 x PV(QALYs) + 2 x PV(CIN)) / (109,548.84 + 131,975.40 / 1.035 + 59,576.11 / 1.035**2)."""
     table, results = run_scenarios(sroi.load(FNP))
-    assert list(table.index) == ["base", "English trial evidence", "Low programme cost", "High programme cost"]
-    base = table.loc["base", "sroi_ratio"]
-    assert table.loc["English trial evidence", "sroi_ratio"] == 0
-    assert table.loc["Low programme cost", "sroi_ratio"] == pytest.approx(base * 4500 / 3000, rel=1e-12)
-    assert table.loc["High programme cost", "sroi_ratio"] == pytest.approx(base * 4500 / 8000, rel=1e-12)
-    assert results["Low programme cost"].provenance["overrides"] == {"fnp_programme.amount": 3000.0}
+    assert list(table.index) == ["base", "Upper confidence bounds"]
+    pv = results["base"].by_outcome["present_value"]
+    cost = 109548.84 + 131975.40 / 1.035 + 59576.11 / 1.035 ** 2
+    expected = (2 * pv["maternal_qalys"] + 2 * pv["children_in_need_avoided"]) / cost
+    assert table.loc["Upper confidence bounds", "sroi_ratio"] == pytest.approx(expected, rel=1e-9)
+    assert results["Upper confidence bounds"].provenance["overrides"]["maternal_qalys.proxy"] == 0.0072
+    assert table.loc["Upper confidence bounds", "sroi_ratio"] < 1
 
 
 def test_scenario_validation(tmp_path):
@@ -325,12 +329,14 @@ def test_ranges_as_distributions():
     from .conftest import declared_only
     s = declared_only(FNP)
     t = ranges_as_distributions(s, "pert")
-    rate = t.outcomes[0].quantity.rate
-    assert rate.distribution.kind == "pert" and (rate.low, rate.base, rate.high) == (0.0, 0.06, 0.06)
-    assert t.outcomes[0].duration.distribution is None  # no range, no distribution
+    rate = t.outcomes[1].quantity.rate
+    assert rate.distribution.kind == "pert" and (rate.low, rate.base, rate.high) == (0.0, 0.00585, 0.0117)
+    assert t.outcomes[1].duration.distribution is None  # no range, no distribution
     assert sroi.run(t).sroi_ratio == sroi.run(s).sroi_ratio
     r = psa(t, 500, seed=1)
-    assert set(r.names) == {"fnp_programme.amount", "fewer_injury_encounters.rate", "fewer_injury_bed_days.rate"}
+    assert set(r.names) == {"fnp_increment_year1.amount", "fnp_increment_year2.amount", "fnp_increment_year3.amount",
+                            "maternal_qalys.proxy", "children_in_need_avoided.rate",
+                            "child_protection_plans_added.rate"}
     u = uncertain()
     assert ranges_as_distributions(u).outcomes[0].deadweight.distribution.kind == "beta"  # kept
     with pytest.raises(ValueError, match="kind must be"):

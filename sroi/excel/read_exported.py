@@ -535,6 +535,9 @@ class ExportedReader(Reader):
             for key, (expected, read) in library.items():
                 ref = f"{col(key)}{r}"
                 got = read(ref)
+                if (key == "proxy_value" and isinstance(got, float) and isinstance(expected, float)
+                        and math.isclose(got, expected, rel_tol=1e-14)):
+                    continue  # LibreOffice saves 15 significant digits; the library row keeps all 17
                 if got != expected:
                     label = next(h for k, h, *_ in OUTCOME_COLUMNS if k == key).lower()
                     raise self.fail(MAP, ref, f"{label} {shown(got) if got is not None else 'blank'} differs from "
