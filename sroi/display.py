@@ -142,13 +142,24 @@ def _caveats(result: "Result") -> list[str]:
 
 def gap_topic(gap: str, width: int = 48) -> str:
     """A gap's topic for a one-line list: the words before its first colon when they are
-    short (``"Welfare: Elmira mothers ..."`` gives ``"Welfare"``), else its opening words
-    cut to ``width`` characters."""
+    short (``"Welfare: Elmira mothers ..."`` gives ``"Welfare"``); else its first clause,
+    up to a bracket, comma or semicolon (``"Hospital admissions avoided (the ..."`` gives
+    ``"Hospital admissions avoided"``); else its opening words, cut at a word boundary
+    within ``width`` characters and marked with an ellipsis."""
+    import re
+
     head, colon, _ = gap.partition(":")
     if colon and 0 < len(head.strip()) <= width:
         return head.strip()
     first = gap.split(". ")[0].strip().rstrip(".")
-    return first if len(first) <= width else first[:width - 1].rstrip() + "…"
+    clause = re.split(r" \(|, |; | - | — ", first, maxsplit=1)[0].strip()
+    if len(clause) <= width and len(clause.split()) >= 2:
+        return clause
+    if len(first) <= width:
+        return first
+    cut = first[: width - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;(") + "…"
 
 
 def coverage(result: "Result") -> tuple[list[str], list[str]]:
