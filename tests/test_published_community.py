@@ -100,20 +100,25 @@ def test_gp_time_bank_hand_check():
       running cost 85 x £450 (2009-10) x 100/67.7042 x (1 + 1/1.035 + 1/1.035^2);
       members' time 85 x 42.22 h x £15 (2012-13) x 100/71.5454 x the same factors.
     Knapp consequences: 85 x £1,300 (2009-10) x 100/67.7042 x (1 - 0.1 attribution), at the
-    end of each year: x (1/1.035 + 1/1.035^2 + 1/1.035^3).
-    Help received: 85 x £633.33 (2012-13) x 100/71.5454 x (1 - 0.25 deadweight), same timing."""
+    end of each year: x (1/1.035 + 1/1.035^2 + 1/1.035^3) = £411,530.
+    The hours members swap are the activity (an output): the old file valued them again
+    as 'help received'; now they are an input only, and the ratio is 411,530 / 381,992."""
     r = sroi.run(sroi.load(SCN / "gp_time_bank.toml"))
     start = 1 + disc(1) + disc(2)
     end = disc(1) + disc(2) + disc(3)
     inputs = 85 * 450 * up("2009-10") * start + 85 * 42.22 * 15 * up("2012-13") * start
     assert r.investment == pytest.approx(inputs, rel=1e-12)
-    assert r.by_outcome.loc["knapp_economic_consequences", "present_value"] == pytest.approx(
-        85 * 1300 * up("2009-10") * 0.9 * end, rel=1e-12)
-    assert r.by_outcome.loc["help_received", "present_value"] == pytest.approx(
-        85 * 633.33 * up("2012-13") * 0.75 * end, rel=1e-12)
+    knapp = 85 * 1300 * up("2009-10") * 0.9 * end
+    assert r.by_outcome.loc["knapp_economic_consequences", "present_value"] == pytest.approx(knapp, rel=1e-12)
+    assert round(knapp) == 411530
+    assert list(r.by_outcome.index) == ["knapp_economic_consequences"]
+    assert r.sroi_ratio == pytest.approx(knapp / inputs, rel=1e-12)
     assert r.ledger.loc["nhs", "spend"] == pytest.approx(85 * 450 * up("2009-10") * start, rel=1e-12)
     assert r.ledger.loc["volunteers", "spend"] > 0
-    assert 1.4 < r.sroi_ratio < 1.6
+    table, results = run_scenarios(r.scheme)
+    assert results["Members' time not counted as an input"].investment == pytest.approx(
+        85 * 450 * up("2009-10") * start, rel=1e-12)
+    assert results["Knapp et al.'s consequences do not carry over"].present_value == 0
     assert len(r.scheme.gaps) >= 4
 
 
@@ -138,7 +143,9 @@ def test_life_programme_swindon_hand_check():
 def test_stockport_care_website_hand_check():
     """Stockport seed model: £75,000 build (2009-10) x 100/67.7042 in year 1, undiscounted.
     Saving £300,000 a year (2010-11) x 100/68.8561 x (1 - 0.25 deadweight) x (1 - 0.1
-    attribution), falling by 20% a year, years 1-5 at the end of each year:
+    displacement: part of the 43% of enquiries that were not about adult social care is sent
+    to other services) x (1 - 0.1 attribution), falling by 20% a year, years 1-5 at the end
+    of each year:
     sum over k = 0..4 of 0.8^k / 1.035^(k+1). With no adjustments (the council's figure
     carried forward) the ratio is far higher; with two years only it is lower."""
     scheme = sroi.load(SCN / "stockport_care_website.toml")
@@ -146,7 +153,7 @@ def test_stockport_care_website_hand_check():
     r = results["base"]
     assert r.investment == pytest.approx(75000 * up("2009-10"), rel=1e-12)
     factor = sum(0.8 ** k * disc(k + 1) for k in range(5))
-    assert r.present_value == pytest.approx(300000 * up("2010-11") * 0.75 * 0.9 * factor, rel=1e-12)
+    assert r.present_value == pytest.approx(300000 * up("2010-11") * 0.75 * 0.9 * 0.9 * factor, rel=1e-12)
     assert r.ledger.loc["la_adult_social_care", "fiscal_cashable"] == 0
     gross = results["Council's figure carried forward unadjusted"]
     assert gross.present_value == pytest.approx(

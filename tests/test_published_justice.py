@@ -93,21 +93,25 @@ def test_community_justice_panels_hand_check():
     25,000 x 100/59.7172 = £41,864.05; volunteers 18 x £1,500 in 2012-13 prices,
     27,000 x 100/71.5454 = £37,738.20.
     Police share of reoffending avoided: 46.6667 x 0.20 (25% - 5%) x (1 - 0.5 deadweight)
-    x (1 - 0.2 attribution) x £140 (2010-11) x 100/68.8561, discounted once at 3.5%.
+    x (1 - 0.2 attribution) x £470 (Home Office police time per recorded violence without
+    injury, 2022-23) x 100/91.2996, discounted once at 3.5%: 46.6667 x 0.08 x 470 x
+    1.095295 / 1.035 = £1,856.9.
     Court hearings avoided: 46.6667 x 0.25 x £445 (2008-09) x 100/66.8397, discounted once.
     Savings land with police, courts, NHS and others, who pay little or nothing."""
     r = sroi.run(sroi.load(SCENARIOS / "community_justice_panels.toml"))
     cases = 46.6667
     assert r.investment == pytest.approx(25000 * UP_0405 + 18 * 1500 * UP_1213, rel=1e-12)
     assert r.by_outcome.loc["reoffending_police", "present_value"] == pytest.approx(
-        cases * 0.2 * 0.5 * 0.8 * 140 * UP_1011 * D1, rel=1e-12)
+        cases * 0.2 * 0.5 * 0.8 * 470 * 100 / 91.2996 * D1, rel=1e-12)
+    assert round(r.by_outcome.loc["reoffending_police", "present_value"], 1) == 1856.9
     assert r.by_outcome.loc["court_hearings_avoided", "present_value"] == pytest.approx(
         cases * 0.25 * 445 * UP_0809 * D1, rel=1e-12)
-    # the seven reoffending rows add up to the Home Office total for a common assault:
-    # fiscal 455 (140 + 19 + 15 + 77 + 58 + 146), economic 319, social 980
-    reoffending = r.by_outcome.loc[[i for i in r.by_outcome.index if i.startswith("reoffending_")],
-                                   "present_value"].sum()
-    assert reoffending == pytest.approx(cases * 0.2 * 0.5 * 0.8 * (455 + 319 + 980) * UP_1011 * D1, rel=1e-12)
+    # the six other reoffending rows add up to the Home Office 2010-11 cost of a common
+    # assault without its police share: fiscal 315 (19 + 15 + 77 + 58 + 146), economic 319,
+    # social 980; police time is the 2022-23 figure above
+    others = r.by_outcome.loc[[i for i in r.by_outcome.index
+                               if i.startswith("reoffending_") and i != "reoffending_police"], "present_value"].sum()
+    assert others == pytest.approx(cases * 0.2 * 0.5 * 0.8 * (315 + 319 + 980) * UP_1011 * D1, rel=1e-12)
     assert r.ledger.loc["courts", "spend"] == 0 and r.ledger.loc["courts", "total_value"] > 0
     assert r.ledger.loc["volunteers", "spend"] == pytest.approx(18 * 1500 * UP_1213)
     res = _scenarios(SCENARIOS / "community_justice_panels.toml")

@@ -93,55 +93,80 @@ def test_connected_care_basildon_reproduction():
 
 
 def test_local_area_coordination_hand_check():
-    """Seed scheme: 10 coordinators x £44,444.44 (2015-16 prices; back-solved from Thurrock)
-    rebased with the HMT financial-year deflator 100 / 74.5804, paid at the start of years
-    1-3 (SROI Guide timing, Green Book 3.5%): 444,444.4 x 1.340835... x (1 + 1/1.035 +
-    1/1.035**2).
+    """Seed scheme: 10 coordinators x £61,800 a coordinator-year (PSSRU 2013 adult social
+    worker £40 per working hour x 1,545 hours; 2012-13 prices) rebased with the HMT
+    financial-year deflator 100 / 71.5454, paid at the start of years 1-3 (SROI Guide timing,
+    Green Book 3.5%): 618,000 x 1.397714... x (1 + 1/1.035 + 1/1.035**2) = £2,504,719.
     Quality of life: 500 people a year x 0.3 starting community activities x 0.030 QALYs
     (Munford et al. 2020) x £70,000 (2020-21) x 100/85.1002 x (1 - 0.2) x (1 - 0.3), each
     year's intake valued at the end of its year: x (1/1.035 + 1/1.035**2 + 1/1.035**3).
-    Care package cost gap: 500 x 0.2 x 0.35 x £18,876 (£363 a week x 52, 2012-13) x
-    100/71.5454 x 0.75 x 0.9, same annuity. NHS care costs: 500 x 0.3 x £283 (2015-16
+    Care package cost gap: 500 x 0.2 x (0.35 x 0.5 transferability haircut) x £18,876 (£363
+    a week x 52, 2012-13) x 100/71.5454 x 0.75 x (1 - 0.1 displacement) x 0.9, same annuity.
+    NHS care costs, two rows of one effect: 500 x 0.3 x (£926 - £643 = £283, 2015-16
     assumed) x 100/74.5804 x 0.8 x 0.7, same annuity."""
     r = _run(ROOT / "scenarios" / "local_area_coordination.toml")
     inputs_annuity = 1 + 1 / 1.035 + 1 / 1.035 ** 2
     value_annuity = 1 / 1.035 + 1 / 1.035 ** 2 + 1 / 1.035 ** 3
-    assert r.investment == pytest.approx(10 * 44444.44 * 100 / 74.5804 * inputs_annuity, rel=1e-12)
+    assert r.investment == pytest.approx(10 * 40 * 1545 * 100 / 71.5454 * inputs_annuity, rel=1e-12)
+    assert round(r.investment) == 2504719
     pv = r.by_outcome["present_value"]
     assert pv["community_participation_qaly"] == pytest.approx(
         500 * 0.3 * 0.030 * 70000 * 100 / 85.1002 * 0.8 * 0.7 * value_annuity, rel=1e-12)
     assert pv["lower_cost_support"] == pytest.approx(
-        500 * 0.2 * 0.35 * 363 * 52 * 100 / 71.5454 * 0.75 * 0.9 * value_annuity, rel=1e-12)
-    assert pv["community_participation_care_costs"] == pytest.approx(
-        500 * 0.3 * 283 * 100 / 74.5804 * 0.8 * 0.7 * value_annuity, rel=1e-12)
+        500 * 0.2 * 0.35 * 0.5 * 363 * 52 * 100 / 71.5454 * 0.75 * 0.9 * 0.9 * value_annuity, rel=1e-12)
+    nhs_net = pv["community_participation_care_costs"] + pv["community_participation_care_costs_shortfall"]
+    assert pv["community_participation_care_costs_shortfall"] < 0  # a disbenefit row
+    assert nhs_net == pytest.approx(500 * 0.3 * 283 * 100 / 74.5804 * 0.8 * 0.7 * value_annuity, rel=1e-12)
     # adult social care pays everything; the NHS and the people supported receive value
     assert r.ledger.loc["la_adult_social_care", "spend"] == pytest.approx(r.investment)
     assert r.ledger.loc["nhs", "spend"] == 0
-    assert r.ledger.loc["nhs", "total_value"] > 0
-    assert 1.3 < r.sroi_ratio < 1.5
-    # the case rests on the Western Australian cost gap: without it the ratio is below 1
+    assert r.ledger.loc["nhs", "total_value"] == pytest.approx(nhs_net, rel=1e-12)
+    assert r.sroi_ratio == pytest.approx(pv.sum() / r.investment, rel=1e-12)
+    assert 0.55 < r.sroi_ratio < 0.6
+    # the Western Australian gap, whole or not at all, does not lift the case above 1
     table, _ = run_scenarios(r.scheme)
-    assert table.loc["Western Australian cost gap does not transfer", "sroi_ratio"] < 1
+    assert table.loc["Western Australian cost gap does not transfer", "sroi_ratio"] < r.sroi_ratio
+    assert r.sroi_ratio < table.loc["Western Australian cost gap transfers whole", "sroi_ratio"] < 1
+
+
+def test_local_area_coordination_nhs_cost_effect_crosses_zero():
+    """Munford et al. 2020: care costs -£283 at 12 months (95% CI -£926 to +£359). The file
+    writes it as £926 less a shortfall drawn from a normal with mean £643 and sd
+    (926 + 359) / 3.92 = £327.81, truncated at 0. So the NHS's net value is negative when the
+    shortfall exceeds £926: P(Z > (926 - 643) / 327.81 = 0.863) = 0.194, divided by the
+    kept mass 1 - P(Z < -643 / 327.81 = -1.96) = 0.975, about 0.199 of draws (the other
+    NHS numbers scale the value but never change its sign). The old file truncated the
+    effect at 0, so no draw was a cost increase."""
+    from sroi.sensitivity import psa
+
+    res = psa(sroi.load(ROOT / "scenarios" / "local_area_coordination.toml"), 4000, seed=3)
+    nhs = res.out.holder_value[:, list(res.out.holder_names).index("nhs")]
+    assert (nhs < 0).mean() == pytest.approx(0.199, abs=0.025)
 
 
 def test_connected_care_basildon_hand_check():
-    """Seed scheme: 500 clients x £225.23 (= £1,000 / 4.44, 2010-11 assumed) x 100/68.8561,
-    paid at the start of year 1 (not discounted). Reduced demand: 500 x £1,000 x
-    100/68.8561 x (1 - 0.25) x (1 - 0.1) / 1.035. Quality of life: 500 x £2,168.92
-    (= 1,000 x 9.63 / 4.44) on the same terms. Ratio = (1,000 + 2,168.92) x 0.675 / 1.035 /
-    225.23 = 9.18; with no deadweight or attribution it is (3,168.92 / 225.23) / 1.035 =
-    13.59, the published £14.07 less one year's discounting."""
+    """Seed scheme: 500 clients x 10 hours x £29 (PSSRU 2013 family support worker, 2012-13)
+    x 100/71.5454 = £202,669, paid at the start of year 1 (not discounted); the cost is
+    built, not back-solved from the ratio. Reduced demand: 500 x £1,000 (2010-11 assumed) x
+    100/68.8561 / 1.035, with no deadweight (LSE's modelled saving is already the change
+    from the existing services; the old file took 25% off again) and no attribution.
+    Quality of life: 500 x £2,168.92 (= 1,000 x 9.63 / 4.44) on the same terms.
+    Ratio = 3,168.92 x 100/68.8561 / 1.035 / (290 x 100/71.5454) = 10.97."""
     r = _run(ROOT / "scenarios" / "connected_care_basildon.toml")
     up = 100 / 68.8561
-    assert r.investment == pytest.approx(500 * 225.23 * up, rel=1e-12)
+    assert r.investment == pytest.approx(500 * 10 * 29 * 100 / 71.5454, rel=1e-12)
     assert r.by_outcome.loc["reduced_demand", "present_value"] == pytest.approx(
-        500 * 1000 * up * 0.75 * 0.9 / 1.035, rel=1e-12)
+        500 * 1000 * up / 1.035, rel=1e-12)
     assert r.by_outcome.loc["quality_of_life", "present_value"] == pytest.approx(
-        500 * 2168.92 * up * 0.75 * 0.9 / 1.035, rel=1e-12)
-    assert r.sroi_ratio == pytest.approx(3168.92 * 0.675 / 1.035 / 225.23, rel=1e-12)
+        500 * 2168.92 * up / 1.035, rel=1e-12)
+    assert r.sroi_ratio == pytest.approx(3168.92 * up / 1.035 / (290 * 100 / 71.5454), rel=1e-12)
+    assert round(r.sroi_ratio, 2) == 10.97
+    for o in r.scheme.outcomes:  # deadweight is not taken off LSE's modelled saving twice
+        assert o.deadweight.base == 0
     table, _ = run_scenarios(r.scheme)
-    assert table.loc["As published: no deadweight or attribution", "sroi_ratio"] == pytest.approx(
-        3168.92 / 225.23 / 1.035, rel=1e-12)
+    assert table.loc["Deadweight and attribution on top of LSE's figures", "sroi_ratio"] == pytest.approx(
+        r.sroi_ratio * 0.75 * 0.9, rel=1e-12)
     assert table.loc["Savings to public services only", "sroi_ratio"] == pytest.approx(
-        1000 * 0.675 / 1.035 / 225.23, rel=1e-12)
+        r.sroi_ratio * 1000 / 3168.92, rel=1e-12)
+    assert table.loc["Twenty hours of support per client", "sroi_ratio"] == pytest.approx(r.sroi_ratio / 2, rel=1e-12)
     assert r.ledger.loc["basildon_public_services", "spend"] == 0
