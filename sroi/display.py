@@ -182,7 +182,7 @@ def coverage(result: "Result") -> tuple[list[str], list[str]]:
 
 def _coverage_lines(result: "Result") -> list[str]:
     valued, missing = coverage(result)
-    out = wrapped(f"Valued ({len(valued)} outcomes): " + "; ".join(valued) + ".", "  ", "  ")
+    out = wrapped(f"Valued ({len(valued)} outcome{'' if len(valued) == 1 else 's'}): " + "; ".join(valued) + ".", "  ", "  ")
     if missing:
         out += wrapped(f"Not valued ({len(missing)} evidence gaps, listed below): " + "; ".join(missing) + ".",
                        "  ", "  ")
