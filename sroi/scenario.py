@@ -515,7 +515,7 @@ class _Reader:
                 raise self.fail(f"{here}.rho", f"must be strictly between -1 and 1, got {_fmt(rho)}")
             out.append(Correlation((names[0], names[1]), rho, self.string(t, "source", here)))
         if out:
-            from .sensitivity.sampling import correlation_factor
+            from .sensitivity.copula import correlation_factor
 
             uncertain = sorted({n for c in out for n in c.parameters})
             try:

@@ -168,7 +168,7 @@ def test_copula_draws_in_blocks_are_the_whole_design_correlated():
     names = [model.refs[k].name for k in cols]
     corr = {(names[0], names[1]): 0.6}
     r = psa(model, 2000, seed=8, correlation=corr, chunk_size=300, threads=2)
-    from sroi.sensitivity.sampling import correlation_factor
+    from sroi.sensitivity.copula import correlation_factor
 
     u = apply_copula(np.random.default_rng(8).random((2000, len(cols))), correlation_factor(names, corr))
     expected = np.column_stack([m.ppf(u[:, j]) for j, m in enumerate(marginals(model, cols))])

@@ -455,3 +455,22 @@ def test_overrides_and_set_are_range_checked(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1, argv
     assert not (tmp_path / "r.html").exists()
+
+
+def test_loading_a_scheme_with_correlations_does_not_import_scipy(tmp_path):
+    """The positive-definiteness check at load uses numpy only (sroi.sensitivity.copula);
+    a scheme with [[correlations]] loads and runs without scipy, like any other."""
+    import os
+    import subprocess
+    import sys
+
+    import tomli_w
+
+    path = tmp_path / "corr.toml"
+    path.write_text(tomli_w.dumps(two_proxies(0.5)))
+    code = (f"import sys, sroi\ns = sroi.load({str(path)!r})\nassert s.correlations\nsroi.run(s)\n"
+            "print('scipy' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"

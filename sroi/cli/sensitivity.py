@@ -96,7 +96,7 @@ def parse_study(spec: str, file: str, names: tuple[str, ...]) -> tuple[str, int,
 def check_correlations(model: Any, pairs: dict[tuple[str, str], float], file: str) -> None:
     """Refuse command-line correlations that name parameters the PSA does not draw."""
     from ..sensitivity.psa import correlations, design_columns
-    from ..sensitivity.sampling import correlation_factor
+    from ..sensitivity.copula import correlation_factor
 
     names = [model.refs[k].name for k in design_columns(model)]
     for a, b in pairs:

@@ -39,7 +39,8 @@ from ..engine.outputs import Outputs
 from ..errors import ScenarioError
 from ..model import Scheme
 from ..results import provenance
-from .sampling import METHODS, UniformStream, apply_copula, as_generator, correlation_factor, marginal
+from .copula import correlation_factor
+from .sampling import METHODS, UniformStream, apply_copula, as_generator, marginal
 
 __all__ = ["psa", "PSAResult", "ValueOfInformation", "design_columns", "evppi_regression", "evppi_group_regression",
            "conditional_expectation", "require_uncertainty"]
