@@ -36,6 +36,7 @@ __all__ = [
     "check_override",
     "ParameterRef",
     "BUDGET_HOLDERS",
+    "FIELD_WORDS",
     "VALUE_TYPES",
     "OUTCOME_VALUE_TYPES",
     "CONFIDENCE_LEVELS",
@@ -381,6 +382,15 @@ class Distributional:
     source: str | None = None
 
 
+#: A parameter's field in words, for :meth:`Scheme.labels`.
+FIELD_WORDS: dict[str, str] = {
+    "amount": "cost", "quantity": "quantity", "unit_cost": "unit cost", "count": "number",
+    "rate": "rate per participant", "engagement": "engagement rate", "success": "success rate",
+    "proxy": "value per unit", "duration": "duration (years)", "drop_off": "drop-off",
+    "deadweight": "deadweight", "displacement": "displacement", "attribution": "attribution",
+}
+
+
 @dataclass(frozen=True)
 class BudgetHolder:
     id: str
@@ -437,6 +447,34 @@ class Scheme:
             if h.id == holder_id:
                 return h.name
         return BUDGET_HOLDERS.get(holder_id, holder_id)
+
+    def labels(self) -> dict[str, str]:
+        """Names for people in place of ids, for charts and tables: each outcome's id maps
+        to its ``outcome`` text, each input's to its description, each budget holder's to
+        its name, and each parameter (:meth:`parameters`) to its owner's name and the field
+        in words.
+
+        >>> from sroi import load, example_path
+        >>> scheme = load(example_path("family_nurse_partnership"))
+        >>> names = scheme.labels()
+        >>> names["la_public_health"]
+        'Local authority public health'
+        >>> first = scheme.outcomes[0]
+        >>> names[first.id] == first.outcome, names[first.id + ".deadweight"] == first.outcome + ": deadweight"
+        (True, True)
+        """
+        out: dict[str, str] = {**BUDGET_HOLDERS, **{h.id: h.name for h in self.budget_holders}}
+        out.update({i.id: i.description for i in self.inputs})
+        out.update({o.id: o.outcome for o in self.outcomes})
+        for ref in self.parameters():
+            owner, _, part = ref.name.partition(".")
+            if owner == "cohort":
+                out[ref.name] = f"participants, year {part.removeprefix('year')}"
+            elif owner == "discounting":
+                out[ref.name] = "discount rate"
+            else:
+                out[ref.name] = f"{out.get(owner, owner)}: {FIELD_WORDS.get(part, part.replace('_', ' '))}"
+        return out
 
     def parameters(self) -> Iterator[ParameterRef]:
         """Every numeric field that may vary, in a fixed order.
