@@ -54,8 +54,16 @@ def literal_text():
 def _literal(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import matplotlib
+
         with literal_text():
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+            interactive = matplotlib.is_interactive()
+        # pyplot loads its backend when the first figure is made; a notebook's inline backend
+        # then switches interactive mode on. Made inside the context, that switch would be
+        # undone as the context closes, and no later chart in the notebook would be shown.
+        matplotlib.interactive(interactive)
+        return out
 
     return wrapper
 

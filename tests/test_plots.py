@@ -4,6 +4,7 @@ and every plot drawing on the axes it is given."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import matplotlib
@@ -216,3 +217,26 @@ def test_sobol_and_portfolio_charts_follow_the_style(small):
     assert ax.get_xlabel().endswith("(£, each scheme's own prices)")
     ax, texts = drawn(lambda ax: r.plot_settlement(ax=ax))
     assert not any("la_public_health" in t for t in texts)
+
+
+def test_every_chart_in_a_notebook_is_shown(tmp_path):
+    """With the notebook's inline backend, the second chart shows as well as the first.
+    (pyplot loads the inline backend when the first figure is made, inside the plots'
+    settings context, which switched its interactive mode off again as it closed: only the
+    first chart of a notebook showed.)"""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from .conftest import ROOT
+
+    setup = "import sroi\nfrom sroi import plots\nr = sroi.run(sroi.load(sroi.example_path('family_nurse_partnership')))"
+    nb = new_notebook(cells=[new_code_cell(setup), new_code_cell("plots.plot_ledger(r);"),
+                             new_code_cell("plots.plot_waterfall(r);"), new_code_cell("plots.plot_cash_flow(r);")])
+    env = os.environ.pop("MPLBACKEND", None)  # the kernel's own default: the inline backend
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    finally:
+        if env is not None:
+            os.environ["MPLBACKEND"] = env
+    shown = [any("image/png" in o.get("data", {}) for o in c.outputs) for c in nb.cells[1:]]
+    assert shown == [True, True, True]
