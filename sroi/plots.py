@@ -3,7 +3,7 @@
 They draw what the result objects already hold and compute nothing of their own.
 matplotlib is imported when a plot is made, not when sroi is imported.
 
-One house style (:func:`_style`, applied by every plot): things are named as the scheme
+One house style, applied by every plot through one helper: things are named as the scheme
 names them, never by internal id (``labels=`` renames them); money axes carry the
 currency and the price year ("£, 2024-25 prices"); ticks have thousands separators and
 never scientific notation; years are whole; a legend lists only what was drawn; bars that
