@@ -150,13 +150,16 @@ def money_label(what: str, currency: str = "GBP", price_year: object = None) -> 
 
 
 def _style(ax, title: str, *, x: tuple[str, str] | None = None, y: tuple[str, str] | None = None,
-           currency: str = "GBP", price_year: object = None, legend: bool | str = True) -> None:
+           currency: str = "GBP", price_year: object = None, legend: bool | str = True,
+           ref: tuple | None = None) -> None:
     """The house style, applied once by every plot: the title; each axis given as
     ``(kind, label)`` with kind ``"money"`` (currency ticks, the label carries the unit and
     the price year), ``"number"`` (thousands separators, no scientific notation),
     ``"year"`` (whole-year ticks) or ``"names"`` (tick labels already set); a light grid
     along the value axis; and a legend only of what was drawn with a label (none when
-    nothing was), each entry once, beside the plot (``legend="below"``: under it)."""
+    nothing was), each entry once, beside the plot (``legend="below"``: under it). ``ref``,
+    ``(value, what[, line style])``, is a reference line on the x axis (:func:`_reference`).
+    Names on the y axis get a smaller font where the rows are too close for them."""
     from matplotlib.ticker import MaxNLocator
 
     for spec, axis in ((x, ax.xaxis), (y, ax.yaxis)):
@@ -176,18 +179,37 @@ def _style(ax, title: str, *, x: tuple[str, str] | None = None, y: tuple[str, st
             axis.grid(True, color="#dddddd", lw=0.6)
             ax.set_axisbelow(True)
         axis.set_label_text(label)
+        if kind == "names" and axis is ax.yaxis:
+            _fit_names(ax)
+    if ref is not None:
+        _reference(ax, *ref[:2], **(ref[2] if len(ref) > 2 else {}))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     handles, names = ax.get_legend_handles_labels()
     seen = {n: h for h, n in zip(handles, names) if n and not n.startswith("_")}
     if legend and seen:  # beside the plot (or below it), where it covers no bar or label
-        where = ({"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "borderaxespad": 3.5, "ncol": 2}
-                 if legend == "below" else
+        below = 3.5 + 1.4 * ax.get_xlabel().count("\n")  # under the tick labels and the axis label
+        where = ({"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "borderaxespad": below,
+                  "ncol": min(4, len(seen))} if legend == "below" else
                  {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)})
         ax.legend(list(seen.values()), _labels(seen), fontsize=8, frameon=False, **where)
     elif ax.get_legend() is not None:
         ax.get_legend().remove()
     ax.set_title(title, fontsize=10, loc="left")
+
+
+def _fit_names(ax) -> None:
+    """Shrink the y tick labels (to 5 points at least) until each row has room for its
+    lines: a report's small chart of twelve two-line names must not print them over each
+    other."""
+    labels = ax.get_yticklabels()
+    if not labels:
+        return
+    fig = ax.figure
+    height = ax.get_position().height * fig.get_figheight() * 72  # points
+    lines = max(str(t.get_text()).count("\n") + 1 for t in labels)
+    size = max(5.0, min(labels[0].get_fontsize(), height / (len(labels) * lines * 1.3)))
+    ax.tick_params(axis="y", labelsize=size)
 
 
 def _near(ax, value: float) -> bool:
@@ -201,7 +223,7 @@ def _near(ax, value: float) -> bool:
 def _reference(ax, value: float, text: str, **line) -> None:
     """A reference line on the x axis (a ratio of 1) drawn only where it does not squash
     the data (:func:`_near`); otherwise the axis label says where it lies, so small values
-    stay visible. Call after :func:`_style`."""
+    stay visible (:func:`_style` calls it, before it places the legend)."""
     if _near(ax, value):
         ax.axvline(value, **({"color": "grey", "lw": 0.8, "ls": ":"} | line))
         return
@@ -283,7 +305,7 @@ def _stacked(ax, df: pd.DataFrame, names: list[str], money: str, title: str, res
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     _style(ax, title, x=("money", money), y=("names", ""), currency=result.scheme.currency,
-           price_year=result.scheme.price_base)
+           price_year=result.scheme.price_base, legend="below")
 
 
 def plot_value_by_stakeholder(result: "Result", *, ax=None, labels: Mapping[str, str] | None = None) -> "Axes":
@@ -337,16 +359,17 @@ def plot_tornado(one_way: "OneWay", *, ax=None, top: int = 15, labels: Mapping[s
             ax.annotate("no change", (base, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7,
                         color="grey")
             continue
-        for end, colour, name in (("ratio_high", "#4393c3", "parameter at its high value"),
-                                  ("ratio_low", "#d6604d", "parameter at its low value")):
+        for end, colour, name in (("ratio_high", "#4393c3", "high value"),
+                                  ("ratio_low", "#d6604d", "low value")):
             bar = ax.barh(k, r[end] - base, left=base, color=colour, label=name)
             _value_labels(ax, bar, [r[end]], _ratio_text)
     ax.set_yticks(range(len(t)), _names(t.index, one_way.labels, labels), fontsize=8)
     ax.set_ylim(len(t) - 0.5, -0.5)  # every row in view, the largest swing on top
-    ax.axvline(base, color="black", lw=1, label=f"base ratio {_ratio_text(base)}")
+    ax.axvline(base, color="black", lw=1, label=f"base {_ratio_text(base)}")
     ax.margins(x=0.15)
-    _style(ax, "Tornado: which assumptions move the ratio most", x=("number", "SROI ratio"), y=("names", ""))
-    _reference(ax, 1.0, "a ratio of 1")
+    _style(ax, "Tornado: which assumptions move the ratio most",
+           x=("number", "SROI ratio, each parameter at its low and its high value"), y=("names", ""),
+           legend="below", ref=(1.0, "a ratio of 1"))
     return ax
 
 
@@ -373,8 +396,8 @@ def plot_scenarios(table: pd.DataFrame, *, ax=None) -> "Axes":
     ax.set_yticks(range(len(table)), _names(table.index, None, None))
     ax.invert_yaxis()
     ax.margins(x=0.15)
-    _style(ax, "Named scenarios", x=("number", "SROI ratio"), y=("names", ""))
-    _reference(ax, 1.0, "a ratio of 1")
+    _style(ax, "Named scenarios", x=("number", "SROI ratio"), y=("names", ""),
+           ref=(1.0, "a ratio of 1"))
     return ax
 
 
@@ -388,8 +411,8 @@ def plot_psa_distribution(psa: "PSAResult", *, ax=None, threshold: float = 1.0) 
     ax.annotate(f"P(ratio > {threshold:g}) {p if p[0] in '<>' else '= ' + p}", (0.99, 0.95),
                 xycoords="axes fraction", ha="right", va="top", color="#b2182b", fontsize=9)
     _style(ax, f"Probabilistic sensitivity: {psa.n:,} draws", x=("number", "SROI ratio"),
-           y=("number", "draws"))
-    _reference(ax, threshold, f"the threshold ratio {threshold:g}", color="#b2182b", lw=1.2, ls="-")
+           y=("number", "draws"),
+           ref=(threshold, f"the threshold ratio {threshold:g}", dict(color="#b2182b", lw=1.2, ls="-")))
     return ax
 
 
@@ -401,8 +424,8 @@ def plot_probability_curve(psa: "PSAResult", *, ax=None) -> "Axes":
     curve = psa.probability_curve(np.linspace(0, hi if hi > 0 else 2.0, 200))
     ax.plot(curve.index, curve.to_numpy())
     ax.set_ylim(0, 1.02)
-    _style(ax, "How sure are we?", x=("number", "threshold ratio"), y=("number", "probability the ratio exceeds it"))
-    _reference(ax, 1.0, "a ratio of 1")
+    _style(ax, "How sure are we?", x=("number", "threshold ratio"), y=("number", "probability the ratio exceeds it"),
+           ref=(1.0, "a ratio of 1"))
     return ax
 
 
@@ -502,8 +525,8 @@ def plot_comparison(table: pd.DataFrame, *, ax=None, labels: Mapping[str, str] |
     ax.invert_yaxis()
     ax.margins(x=0.1)
     _style(ax, "Saving per pound across schemes", x=("number", "value per pound invested, by who receives it"),
-           y=("names", ""))
-    _reference(ax, 1.0, "a ratio of 1")
+           y=("names", ""),
+           ref=(1.0, "a ratio of 1"))
     return ax
 
 

@@ -36,3 +36,23 @@ def test_the_site_builds_strictly_and_documents_every_public_name(tmp_path):
     assert "The first version (22 November 2026)" in changelog
     fmt = (site / "scheme-format" / "index.html").read_text(encoding="utf-8")
     assert "deadweight" in fmt
+
+
+def test_getting_started_runs_as_written(tmp_path, monkeypatch):
+    """The Python on the Getting started page runs, block after block, from any folder."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    page = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    assert len(blocks) >= 4
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    try:
+        for block in blocks:
+            exec(compile(block, "getting-started.md", "exec"), scope)
+    finally:
+        plt.close("all")
+    assert scope["cheaper"].sroi_ratio > scope["result"].sroi_ratio  # a cheaper programme returns more per pound

@@ -161,7 +161,7 @@ def test_tornado_and_league_bars_carry_their_values(small):
     top = ow.table.iloc[0]
     for end in ("ratio_low", "ratio_high"):
         assert plots._ratio_text(top[end]) in texts
-    assert f"base ratio {plots._ratio_text(ow.base_ratio)}" in texts
+    assert f"base {plots._ratio_text(ow.base_ratio)}" in texts
     league = comparison([small["scheme"], small_scheme(proxy=1500.0)])
     ax, texts = drawn(lambda ax: league.plot(ax=ax))
     per_pound = league.table[[c for c in league.table.columns if c.startswith("per_pound:")]].sum(axis=1)
