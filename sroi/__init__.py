@@ -1,10 +1,18 @@
 """sroi: social return on investment and cost-benefit modelling of public-service schemes.
 
-The verbs follow the data flow::
+The verbs follow the data flow: define (a validated, frozen scheme), run (one kernel),
+read (the result's tables)::
 
-    scheme = sroi.load("scenarios/family_nurse_partnership.toml")   # define (validated, frozen)
-    result = sroi.run(scheme)                                        # run (one kernel)
-    result.summary, result.ledger, result.by_year                    # read
+    >>> import sroi
+    >>> scheme = sroi.load(sroi.example_path("family_nurse_partnership"))
+    >>> result = sroi.run(scheme)
+    >>> result.sroi_ratio == result.present_value / result.investment
+    True
+    >>> list(result.summary.index[:4])
+    ['present_value', 'investment', 'npv', 'sroi_ratio']
+
+``result.ledger`` (who pays, who saves), ``result.by_outcome`` and ``result.by_year`` hold
+the rest.
 
 See ``docs/scheme-format.md`` for the scheme file format, and ``sroi.list_examples()``
 for the bundled schemes.

@@ -38,6 +38,7 @@ __all__ = [
     "BUDGET_HOLDERS",
     "HOLDER_KINDS",
     "holder_kind",
+    "FIELD_WORDS",
     "VALUE_TYPES",
     "OUTCOME_VALUE_TYPES",
     "CONFIDENCE_LEVELS",
@@ -69,28 +70,33 @@ BUDGET_HOLDERS: dict[str, str] = {
     "other": "Others",
 }
 
-#: The kind of body each built-in budget holder is, for tables that group holders the way
-#: a commissioner reads them. Police forces are grouped with central government because
-#: most of their funding is Home Office grant; schools with local authorities, as the
-#: local education budget. Holders a scheme declares itself are "other".
+#: The kind of body each built-in budget holder is, for tables and charts that group
+#: holders the way a commissioner reads them. Schools are grouped with local
+#: authorities, as the local education budget. Holders a scheme declares itself are
+#: "other".
 HOLDER_KINDS: dict[str, str] = {
     "nhs": "NHS",
     "la_adult_social_care": "local authority", "la_childrens_services": "local authority",
     "la_public_health": "local authority", "la_housing": "local authority", "la_other": "local authority",
     "schools": "local authority",
-    "police": "central government", "courts": "central government", "prisons_probation": "central government",
+    "police": "police and justice", "courts": "police and justice", "prisons_probation": "police and justice",
     "dwp": "central government", "hmrc": "central government", "central_government_other": "central government",
     "participant": "participants", "family_carers": "participants",
     "community": "community", "volunteers": "community", "voluntary_sector": "community",
     "employers": "other", "other": "other",
 }
-#: The kinds in the order tables show them.
-KIND_ORDER = ("NHS", "local authority", "central government", "participants", "community", "other")
+#: The kinds in the order tables and charts show them.
+KIND_ORDER = ("NHS", "local authority", "police and justice", "central government", "participants", "community",
+              "other")
 
 
 def holder_kind(holder_id: str) -> str:
     """The kind of body a budget holder is (:data:`HOLDER_KINDS`); "other" for a holder a
-    scheme declares itself."""
+    scheme declares itself.
+
+    >>> holder_kind("la_adult_social_care"), holder_kind("dwp"), holder_kind("knapp_unsplit")
+    ('local authority', 'central government', 'other')
+    """
     return HOLDER_KINDS.get(holder_id, "other")
 
 
@@ -408,6 +414,15 @@ class Distributional:
     source: str | None = None
 
 
+#: A parameter's field in words, for :meth:`Scheme.labels`.
+FIELD_WORDS: dict[str, str] = {
+    "amount": "cost", "quantity": "quantity", "unit_cost": "unit cost", "count": "number",
+    "rate": "rate per participant", "engagement": "engagement rate", "success": "success rate",
+    "proxy": "value per unit", "duration": "duration (years)", "drop_off": "drop-off",
+    "deadweight": "deadweight", "displacement": "displacement", "attribution": "attribution",
+}
+
+
 @dataclass(frozen=True)
 class BudgetHolder:
     id: str
@@ -464,6 +479,34 @@ class Scheme:
             if h.id == holder_id:
                 return h.name
         return BUDGET_HOLDERS.get(holder_id, holder_id)
+
+    def labels(self) -> dict[str, str]:
+        """Names for people in place of ids, for charts and tables: each outcome's id maps
+        to its ``outcome`` text, each input's to its description, each budget holder's to
+        its name, and each parameter (:meth:`parameters`) to its owner's name and the field
+        in words.
+
+        >>> from sroi import load, example_path
+        >>> scheme = load(example_path("family_nurse_partnership"))
+        >>> names = scheme.labels()
+        >>> names["la_public_health"]
+        'Local authority public health'
+        >>> first = scheme.outcomes[0]
+        >>> names[first.id] == first.outcome, names[first.id + ".deadweight"] == first.outcome + ": deadweight"
+        (True, True)
+        """
+        out: dict[str, str] = {**BUDGET_HOLDERS, **{h.id: h.name for h in self.budget_holders}}
+        out.update({i.id: i.description for i in self.inputs})
+        out.update({o.id: o.outcome for o in self.outcomes})
+        for ref in self.parameters():
+            owner, _, part = ref.name.partition(".")
+            if owner == "cohort":
+                out[ref.name] = f"participants, year {part.removeprefix('year')}"
+            elif owner == "discounting":
+                out[ref.name] = "discount rate"
+            else:
+                out[ref.name] = f"{out.get(owner, owner)}: {FIELD_WORDS.get(part, part.replace('_', ' '))}"
+        return out
 
     def parameters(self) -> Iterator[ParameterRef]:
         """Every numeric field that may vary, in a fixed order.

@@ -544,7 +544,21 @@ class Result:
 
 def run(scheme: Scheme | Model, *, overrides: dict[str, float] | None = None) -> Result:
     """Run a scheme at its base values (with any ``overrides`` of named parameters,
-    e.g. ``{"fnp_programme.amount": 3000}``) and return the :class:`Result`."""
+    e.g. ``{"fnp_programme.amount": 3000}``) and return the :class:`Result`.
+
+    An override is range-checked as the scheme file is: a deadweight is a rate.
+
+    >>> import sroi
+    >>> scheme = sroi.load(sroi.example_path("family_nurse_partnership"))
+    >>> first = scheme.inputs[0]
+    >>> cheaper = sroi.run(scheme, overrides={first.id + ".amount": first.amount.base / 2})
+    >>> pv = lambda r: float(r.by_input.loc[first.id, "present_value"])
+    >>> round(pv(cheaper) / pv(sroi.run(scheme)), 6)
+    0.5
+    >>> sroi.run(scheme, overrides={scheme.outcomes[0].id + ".deadweight": 1.5})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    sroi.errors.ScenarioError: ...deadweight: must be a rate between 0 and 1, got 1.5
+    """
     model = as_model(scheme)
     ev = model.evaluate(model.design(overrides))
     return Result(

@@ -188,8 +188,9 @@ def _league_text(league) -> str:
         lines += ["", "Who receives the value, per £ invested (holders grouped by kind)"]
         krows = [[str(k), name if len(name) <= 29 else name[:28].rstrip() + "…"]
                  + [f"{r[c]:.2f}" for c in kinds] for k, (name, r) in enumerate(table.iterrows(), 1)]
-        heads = ["#", "scheme"] + [c.split(":", 1)[1].replace("local authority", "local auth.")
-                                   .replace("central government", "central gov.") for c in kinds]
+        short = {"local authority": "local auth.", "police and justice": "police/justice",
+                 "central government": "central gov."}
+        heads = ["#", "scheme"] + [short.get(k, k) for k in (c.split(":", 1)[1] for c in kinds)]
         lines += _table(heads, krows, [True, False] + [True] * len(kinds))
     notes = [(k, flags) for k, flags in enumerate(table["comparability"], 1) if flags]
     if notes:

@@ -9,7 +9,7 @@ bit, and a tornado over every parameter costs one evaluation of a few hundred ro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
@@ -51,6 +51,8 @@ class OneWay(TableResult):
     table: pd.DataFrame
     base_ratio: float
     base_npv: float
+    #: Names for people of the parameters (:meth:`sroi.model.Scheme.labels`), used by the chart.
+    labels: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
     def __repr__(self) -> str:
@@ -70,6 +72,8 @@ class SwitchingValues(TableResult):
 
     table: pd.DataFrame
     target: str  # "SROI ratio 1" or "NPV 0"
+    #: Names for people of the parameters (:meth:`sroi.model.Scheme.labels`), used by the chart.
+    labels: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
     def __repr__(self) -> str:
@@ -129,7 +133,7 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
                                            "npv_low", "npv_high", "ratio_swing", "npv_swing", "range_from"])
     table = table.sort_values(["ratio_swing", "npv_swing", "parameter"], ascending=[False, False, True],
                               kind="stable").set_index("parameter")
-    return OneWay(table, float(ratio[0]), float(npv[0]))
+    return OneWay(table, float(ratio[0]), float(npv[0]), model.scheme.labels())
 
 
 def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Sequence[float] | None = None,
@@ -246,4 +250,5 @@ def switching_values(scheme: Scheme | Model, *, target_ratio: float = 1.0, on: s
                         "change": change, "method": method, "note": note})
     table = pd.DataFrame(records, columns=["parameter", "field", "base", "switching_value", "change", "method",
                                            "note"]).set_index("parameter")
-    return SwitchingValues(table, f"SROI ratio {target_ratio:g}" if on == "ratio" else "NPV 0")
+    return SwitchingValues(table, f"SROI ratio {target_ratio:g}" if on == "ratio" else "NPV 0",
+                           model.scheme.labels())

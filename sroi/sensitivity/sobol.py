@@ -56,6 +56,8 @@ class SobolResult(TableResult):
     evaluations: int
     seed: int | None
     provenance: dict = field(default_factory=dict)
+    #: Names for people of the parameters (:meth:`sroi.model.Scheme.labels`), used by the chart.
+    labels: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
     def __repr__(self) -> str:
@@ -111,4 +113,4 @@ def sobol(scheme: Scheme | Model, n: int = 1024, *, seed: int | np.random.Genera
     prov = provenance(model, seed=recorded, method="sobol (Saltelli design, Jansen estimators via SALib)", n=n,
                       evaluations=int(u.shape[0]), output=output, parameters=names, num_resamples=num_resamples,
                       conf_level=conf_level)
-    return SobolResult(table, output, n, int(u.shape[0]), recorded, prov)
+    return SobolResult(table, output, n, int(u.shape[0]), recorded, prov, model.scheme.labels())
