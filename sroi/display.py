@@ -26,17 +26,21 @@ def money(x: float, currency: str = "GBP", digits: int = 0) -> str:
 
 
 def ratio_text(x: float, digits: int = 2) -> str:
+    """A ratio for people: ``digits`` decimals, or two significant figures below 0.1, so
+    that a small ratio never reads 0.00 (0.0013 stays 0.0013; 0.011 reads 0.011)."""
     if math.isnan(x):
         return "n/a"
     if math.isinf(x):
         return "no inputs" if x > 0 else "-inf"
+    if x != 0 and abs(x) < 0.1:
+        return f"{x:.2g}"
     return f"{x:.{digits}f}"
 
 
 def ratio_interval_text(x: float) -> str:
-    """A ratio at an interval's end: two decimals, or two significant figures below 0.1
-    (an interval of 0.0052 to 0.013 must not read 0.01 to 0.01)."""
-    return ratio_text(x) if not abs(x) < 0.1 else f"{x:.2g}"
+    """A ratio at an interval's end (:func:`ratio_text`: an interval of 0.0052 to 0.013
+    must not read 0.01 to 0.01)."""
+    return ratio_text(x)
 
 
 def months_text(x: float) -> str:

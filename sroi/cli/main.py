@@ -140,6 +140,21 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _short_names(names, width: int) -> list[str]:
+    """Scheme names cut to ``width`` characters; names that would then read the same (two
+    alternatives of one scheme) keep their ends instead, either side of an ellipsis."""
+    from collections import Counter
+
+    def cut(n: str) -> str:
+        return n if len(n) <= width else n[: width - 1].rstrip() + "…"
+
+    heads = [cut(n) for n in names]
+    clash = Counter(heads)
+    k = width // 2
+    return [h if clash[h] == 1 or len(n) <= width else n[:k].rstrip() + "…" + n[-(width - k - 1):].lstrip()
+            for n, h in zip(names, heads)]
+
+
 def _league_text(league) -> str:
     """The league table as text within 100 columns: a numbered row a scheme (its name cut to
     fit), the figures, then each scheme's comparability flags as numbered notes."""
@@ -156,8 +171,8 @@ def _league_text(league) -> str:
     name_width = 29 if has_psa else 50
     r2 = ratio_interval_text
     rows = []
-    for k, (name, r) in enumerate(table.iterrows(), 1):
-        short = name if len(name) <= name_width else name[: name_width - 1].rstrip() + "…"
+    shorts = _short_names(list(table.index), name_width)
+    for k, (short, (name, r)) in enumerate(zip(shorts, table.iterrows()), 1):
         row = [f"{k:>2}{'†' if r['illustrative'] else ' '}", short, ratio_text(r["sroi_ratio"])]
         if has_psa:
             row += (["no interval*", "-"] if r["ratio_low"] != r["ratio_low"] else
@@ -186,8 +201,8 @@ def _league_text(league) -> str:
     kinds = [c for c in table.columns if c.startswith("per_kind:")]
     if kinds:
         lines += ["", "Who receives the value, per £ invested (holders grouped by kind)"]
-        krows = [[str(k), name if len(name) <= 29 else name[:28].rstrip() + "…"]
-                 + [f"{r[c]:.2f}" for c in kinds] for k, (name, r) in enumerate(table.iterrows(), 1)]
+        krows = [[str(k), short] + [f"{r[c] + 0.0:.2f}" if abs(r[c]) >= 0.005 else "0.00" for c in kinds]
+                 for k, (short, (_, r)) in enumerate(zip(_short_names(list(table.index), 29), table.iterrows()), 1)]
         short = {"local authority": "local auth.", "police and justice": "police/justice",
                  "central government": "central gov."}
         heads = ["#", "scheme"] + [short.get(k, k) for k in (c.split(":", 1)[1] for c in kinds)]
