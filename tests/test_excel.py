@@ -737,6 +737,7 @@ def test_cli_value_map_options(tmp_path, capsys):
     assert main(["import", str(path), "-o", str(out), "--price-year", "2024", "--currency", "GBP",
                  "--horizon", "3"]) == 0
     assert sroi.run(sroi.load(out)).sroi_ratio == pytest.approx(2.231865923457496, rel=1e-12)
+    assert "note: used Impact map!B6 for the discount rate: 0.035\n" in capsys.readouterr().err
     assert main(["import", str(path), "-o", str(out), "--force", "--horizon", "three"]) == 2
     assert capsys.readouterr().err == "--horizon: must be a whole number of years, got 'three'\n"
 
