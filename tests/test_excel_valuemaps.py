@@ -257,3 +257,13 @@ def test_text_left_below_the_table_is_reported(tmp_path):
     assert len(s.outcomes) == 2
     assert ("skipped Impact map!B16: 'Better sleep (to be valued)' below the table, with no quantity, duration or "
             "value (not read as an outcome)") in s.notices
+
+
+def test_ids_made_from_long_outcomes_end_on_a_whole_word():
+    """Ids were cut at 40 characters mid-word ('..._long_term_health_con')."""
+    from sroi.excel.read_terms import slug
+
+    text = "Improved confidence in managing long-term health conditions"
+    assert slug(text, set(), "outcome") == "improved_confidence_in_managing_long"
+    assert slug("x" * 50, set(), "outcome") == "x" * 40
+    assert slug("Feel less isolated", {"feel_less_isolated"}, "outcome") == "feel_less_isolated_2"

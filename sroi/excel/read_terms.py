@@ -181,7 +181,11 @@ def in_context(name: str, key: str | None, group: str | None, left: str | None) 
 
 
 def slug(text: str, taken: set[str], prefix: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].rstrip("_") or prefix
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    if len(s) > 40:  # at most 40 characters, cut between words where there is a word to cut after
+        head = s[:40]
+        s = (head[:head.rfind("_")] if s[40] != "_" and "_" in head else head).rstrip("_")
+    s = s or prefix
     if not s[0].isalpha():
         s = f"{prefix}_{s}"
     out, n = s, 2
