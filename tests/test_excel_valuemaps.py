@@ -267,3 +267,25 @@ def test_ids_made_from_long_outcomes_end_on_a_whole_word():
     assert slug(text, set(), "outcome") == "improved_confidence_in_managing_long"
     assert slug("x" * 50, set(), "outcome") == "x" * 40
     assert slug("Feel less isolated", {"feel_less_isolated"}, "outcome") == "feel_less_isolated_2"
+
+
+def test_two_blank_rows_between_stakeholder_groups_no_longer_end_the_table(tmp_path):
+    """Two blank rows ended the table, dropping the second stakeholder group in silence.
+    Now every group is read. Hand check: the two-outcome map's PV 31,095.1755 plus
+    Respite, 10 x £200 x (1 - 0.1) = 1,800 a year for 2 years at 3.5%:
+    1,800/1.035 + 1,800/1.035**2 = 3,419.4497; inputs 13,932.3671; ratio 2.4773."""
+    rows = [
+        ["Participants", "Improved wellbeing", "WEMWBS gain", 20, 3, "Wellbeing value", 1000, 0.2, 0, 0.25, 0.1,
+         "participant", "social"],
+        [None, "Fewer GP visits", "GP visits avoided", 30, 1, "Cost of a GP appointment", 50, "10%", None, 0.5, None,
+         "nhs", "fiscal_non_cashable"],
+        ["Subtotal", None, None, None, None, None, 1050], [], [],
+        ["Carers", "Respite", "Hours of respite", 10, 2, "Respite hour", 200, 0.1, 0, 0, 0, "family_carers", "social"],
+    ]
+    s = import_workbook(value_map(tmp_path / "groups.xlsx", rows=rows))
+    assert [o.id for o in s.outcomes] == ["improved_wellbeing", "fewer_gp_visits", "respite"]
+    r = sroi.run(s)
+    pv = 31_095.175474644533 + 1800 / 1.035 + 1800 / 1.035 ** 2
+    assert r.present_value == pytest.approx(pv, rel=1e-12)
+    assert r.sroi_ratio == pytest.approx(pv / (10000 + 2000 + 2000 / 1.035), rel=1e-12)
+    assert "skipped Impact map!A13: a blank row inside the table (rows after it are read)" in s.notices
