@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
+import numpy as np
+
 from openpyxl import Workbook
 
 from ..errors import ScenarioError
@@ -104,7 +106,9 @@ def workbook_bytes(scheme: Scheme) -> bytes:
     wb.save(buf)
     payback = f"B{Layout.HEADLINE['payback_months']}"
     cached: dict[str, dict[str, str]] = {}
-    for _what, sheet, cell, value in engine_figures(scheme):
+    with np.errstate(over="ignore"):  # payback of a tiny (subnormal) value overflows to 'never', as it should
+        figures = list(engine_figures(scheme))
+    for _what, sheet, cell, value in figures:
         if math.isfinite(value):
             text = repr(float(value))
         else:  # what the formula shows: never paid back, or no spend of its own (blank)
