@@ -58,9 +58,8 @@ def svi_map(path: Path, *, start: int = 2, block: dict | None = None, drop_off_1
         ws.merge_cells(f"{c}9:{c}10")
     for c, text in SVI_HEAD.items():
         ws[f"{c}10"] = text
-    for c, text in {"A": "Who do we have an effect on?", "C": "What do they invest?",
-                    "F": "How would the stakeholder describe the changes?", "G": "How would you measure it?",
-                    "I": "How much change was there?", "K": "During the activity (1) or after it (2)?"}.items():
+    for c, text in {"A": "Who is affected?", "C": "What is put in?", "F": "What changed, in their words?",
+                    "G": "Measured how?", "I": "How much?", "K": "During the activity (1) or after it (2)?"}.items():
         ws[f"{c}11"] = text
     rows = {
         12: {"A": "Isolated older people", "B": "Less lonely", "E": "40 visits", "F": "Feel less isolated",
