@@ -254,7 +254,7 @@ def test_sheets_are_laid_out_for_people(tmp_path):
         assert h in headers
     assert m.freeze_panes == "C5" and wb["Year by year"].freeze_panes == "D4"
     assert m.column_dimensions["C"].width == 40
-    assert m["O5"].number_format == "0.0##%" and m["AH5"].number_format == "#,##0.00"  # first_value
+    assert m["O5"].number_format == "0.0##%" and m["AH5"].number_format == '"£"#,##0.00'  # first_value
     assert m["O5"].fill.fgColor.rgb == INPUT_FILL.fgColor.rgb != FORMULA_FILL.fgColor.rgb
     legend = [wb["About"][f"A{r}"].value for r in range(9, 12)]
     assert legend == ["Input", "Formula", "Reference"]
@@ -359,6 +359,10 @@ def largest_difference(scheme: sroi.Scheme, path: Path) -> float:
             worst = max(worst, abs(got - expected) / abs(expected))
         checked += 1
     assert checked >= 20
+    # the export stores the engine's figures as results; a cell it leaves without one (impact
+    # per unit) holding a number shows LibreOffice recalculated rather than kept what was stored
+    impact = wb["Impact map"][f"{Layout.out_col('impact')}5"].value
+    assert isinstance(impact, (int, float)) or not scheme.outcomes, impact
     errors = [(ws.title, c.coordinate, c.value) for ws in wb for row in ws.iter_rows() for c in row
               if isinstance(c.value, str) and c.value.startswith("#") and c.value.rstrip("!?0/").isupper()]
     assert errors == []
@@ -767,6 +771,7 @@ def test_cli_value_map_options(tmp_path, capsys):
     assert main(["import", str(path), "-o", str(out), "--price-year", "2024", "--currency", "GBP",
                  "--horizon", "3"]) == 0
     assert sroi.run(sroi.load(out)).sroi_ratio == pytest.approx(2.231865923457496, rel=1e-12)
+    assert "note: used Impact map!B6 for the discount rate: 0.035\n" in capsys.readouterr().err
     assert main(["import", str(path), "-o", str(out), "--force", "--horizon", "three"]) == 2
     assert capsys.readouterr().err == "--horizon: must be a whole number of years, got 'three'\n"
 

@@ -51,13 +51,28 @@ SCENARIO_COLUMNS = (("name", "Scenario", "a new name starts a scenario", 28, Non
                     ("parameter", "Parameter", "a name from 'Parameters' column A", 34, None, "input"),
                     ("value", "Value", "replaces the base value", 12, "#,##0.####", "input"))
 
+#: Rows (and, on sheets printed more than one page across, columns) repeated on every printed page.
+PRINT_TITLES = {SETTINGS: ("3:4", None), INPUTS: ("3:4", "A:B"), MAP: ("2:4", "A:C"), YEARS: ("3:3", "A:C"),
+                WORKINGS: ("3:3", "A:C"), SCENARIOS: ("3:4", None), CORRELATIONS: ("3:4", None),
+                SOURCES: ("3:4", None), HOLDERS: ("3:4", None), GAPS: ("3:4", None), PARAMETERS: ("3:4", "A:A"),
+                DEFLATOR: ("7:7", None)}  # the deflator table's header row
+
 # ---------------------------------------------------------------------------- formats and styles
 
 MONEY, RATE, FACTOR, RATIO, NUMBER, WHOLE = "#,##0.00", "0.0##%", "0.000000000", "0.000", "#,##0.####", "0"
+CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+def money_format(currency: str) -> str:
+    """The number format of money in ``currency``: '"£"#,##0.00' for GBP; the plain MONEY
+    format for a currency without a sign here."""
+    sign = CURRENCY_SIGNS.get(currency)
+    return f'"{sign}"{MONEY}' if sign else MONEY
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: typed in, read back on import
 FORMULA_FILL = PatternFill("solid", fgColor="E2EFDA")  # pale green: a live formula
 REFERENCE_FILL = PatternFill("solid", fgColor="DDEBF7")  # pale blue: reference data or structure
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+BAND_FILL = PatternFill("solid", fgColor="BFBFBF")  # the stage bands over the impact map
 INPUT_FONT = Font(color="1F3864")
 BOLD, TITLE, NOTE = Font(bold=True), Font(bold=True, size=14), Font(italic=True, color="595959")
 THIN = Border(bottom=Side(style="thin", color="808080"))
@@ -84,6 +99,15 @@ SETTINGS_ROWS = (
     ("distributional_source", "Distributional source", "text (optional)"),
 )
 SETTINGS_FIRST = 4
+
+#: The stage bands over the impact map's columns, after the SVI value map's stages:
+#: (heading, first column key, last column key).
+MAP_BANDS = (("Stage 1: stakeholders", "id", "stakeholder"), ("Stage 2: what changes", "outcome", "outcome"),
+             ("Stage 3: evidencing outcomes and giving them a value", "indicator", "proxy_url"),
+             ("Stage 4: establishing impact", "deadweight", "drop_off"),
+             ("Stage 3: how long it lasts", "duration", "start_year"),
+             ("Who benefits", "beneficiary", "disbenefit"), ("Evidence and notes", "evidence_source", "note"),
+             ("Stage 5: calculating the SROI (formulas)", "rebase", "pv"))
 
 # Impact map columns: (key, header, unit or allowed values, width, number format, style).
 I, F, R = "input", "formula", "reference"

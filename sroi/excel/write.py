@@ -13,8 +13,14 @@ change made in Excel or LibreOffice recalculates everything.
 from __future__ import annotations
 
 import io
+import math
+import re
+import zipfile
 from pathlib import Path
 from typing import Iterator
+from xml.sax.saxutils import escape
+
+import numpy as np
 
 from openpyxl import Workbook
 
@@ -45,6 +51,7 @@ class _Writer(InputSheets, FormulaSheets):
         self.correlations()
         self.reproduction()
         self.about()
+        self.print_setup()
         self.wb.calculation.fullCalcOnLoad = True
         return self.wb
 
@@ -78,11 +85,66 @@ def build_workbook(scheme: Scheme) -> Workbook:
     return _Writer(scheme).build()
 
 
+#: The fixed time stamped on every exported workbook (its created and modified
+#: properties and the dates of its zip entries), so the same scheme gives the same bytes.
+FIXED_TIME = "2000-01-01T00:00:00Z"
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f>.*?</f>)<v ?/></c>', re.S)
+_STAMP = re.compile(r"(<dcterms:(created|modified) [^>]*>)[^<]*(</dcterms:\2>)")
+
+
 def workbook_bytes(scheme: Scheme) -> bytes:
-    """The impact map of ``scheme`` as the bytes of an .xlsx file."""
+    """The impact map of ``scheme`` as the bytes of an .xlsx file.
+
+    Each formula cell the engine also computes (:func:`engine_figures`) carries the
+    engine's figure as its stored result, so a previewer, pandas or openpyxl with
+    ``data_only=True`` sees numbers; the workbook asks Excel to recalculate everything on
+    opening (``fullCalcOnLoad``), and its About sheet says where the stored figures came
+    from. The bytes depend on the scheme alone: fixed time stamps (:data:`FIXED_TIME`)."""
+    wb = build_workbook(scheme)
     buf = io.BytesIO()
-    build_workbook(scheme).save(buf)
-    return buf.getvalue()
+    wb.save(buf)
+    payback = f"B{Layout.HEADLINE['payback_months']}"
+    cached: dict[str, dict[str, str]] = {}
+    with np.errstate(over="ignore"):  # payback of a tiny (subnormal) value overflows to 'never', as it should
+        figures = list(engine_figures(scheme))
+    for _what, sheet, cell, value in figures:
+        if math.isfinite(value):
+            text = repr(float(value))
+        else:  # what the formula shows: never paid back, or no spend of its own (blank)
+            text = "str:not within the horizon" if (sheet, cell) == (RESULTS, payback) else "str:"
+        cached.setdefault(sheet, {})[cell] = text
+    parts = {f"xl/worksheets/sheet{k}.xml": cached.get(name, {}) for k, name in enumerate(wb.sheetnames, 1)}
+    return _finish(buf.getvalue(), parts)
+
+
+def _with_result(match: re.Match, values: dict[str, str]) -> str:
+    ref, attrs, formula = match.group(1), match.group(2), match.group(3)
+    text = values.get(ref)
+    if text is None:
+        return match.group(0)
+    if text.startswith("str:"):
+        return f'<c r="{ref}"{attrs} t="str">{formula}<v>{escape(text[4:])}</v></c>'
+    return f'<c r="{ref}"{attrs}>{formula}<v>{text}</v></c>'
+
+
+def _finish(data: bytes, cached: dict[str, dict[str, str]]) -> bytes:
+    """The saved package again, with the engine's figures stored as formula results in
+    the sheets ``cached`` names (part name -> cell -> number, or 'str:' and text) and
+    every time stamp fixed. openpyxl cannot store a formula's result, hence this pass."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if cached.get(info.filename):
+                values = cached[info.filename]
+                body = _FORMULA_CELL.sub(lambda m: _with_result(m, values), body.decode("utf-8")).encode("utf-8")
+            elif info.filename == "docProps/core.xml":
+                body = _STAMP.sub(lambda m: m.group(1) + FIXED_TIME + m.group(3), body.decode("utf-8")).encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def export_workbook(scheme: Scheme, path: str | Path, *, force: bool = False) -> Path:

@@ -7,16 +7,18 @@ build on it and :mod:`sroi.excel.write` puts them together.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import PriceYearError
 from .layout import (
-    BOLD, DEFLATOR, DEFLATOR_FIRST, FIRST_ROW, FORMULA_FILL, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE,
-    REFERENCE_FILL, SETTINGS, SHEETS, THIN, TITLE, WRAP, F, I, Layout, R, col,
+    BAND_FILL, BOLD, DEFLATOR, DEFLATOR_FIRST, FIRST_ROW, FORMULA_FILL, HEADER_FILL, INPUT_FILL, INPUT_FONT, MONEY,
+    NOTE, PRINT_TITLES, REFERENCE_FILL, SETTINGS, SHEETS, THIN, TITLE, WRAP, F, I, Layout, R, col, money_format,
 )
 from ..model import Parameter, Scheme
 from ..prices import load_deflator
@@ -48,6 +50,7 @@ class SheetWriter:
         self.wb.remove(self.wb.active)
         self.ws = {name: self.wb.create_sheet(name) for name in SHEETS}
         self.params: list[tuple[str, str, str, str, Parameter]] = []  # name, field, sheet, cell, parameter
+        self.money = money_format(scheme.currency)
 
     # -- cells -------------------------------------------------------------------------
     def put(self, sheet: str, ref: str, value: Any, style: str | None = None, fmt: str | None = None,
@@ -69,7 +72,7 @@ class SheetWriter:
         elif style == R:
             c.fill = REFERENCE_FILL
         if fmt:
-            c.number_format = fmt
+            c.number_format = self.money if fmt == MONEY else fmt
         if font is not None:
             c.font = font
 
@@ -126,6 +129,40 @@ class SheetWriter:
         for y in range(1, self.L.horizon + 1):
             self.put(sheet, f"{self.L.year_col(y)}3", y, font=BOLD)
             self.ws[sheet].column_dimensions[self.L.year_col(y)].width = width
+
+    def bands(self, sheet: str, row: int, bands: Sequence[tuple[str, str, str]]) -> None:
+        """Headings over groups of columns, as the SVI value map has its stages:
+        (text, first column, last column), each merged across its columns."""
+        ws = self.ws[sheet]
+        for text, first, last in bands:
+            cell = ws[f"{first}{row}"]
+            cell.value, cell.font, cell.fill, cell.alignment = text, BOLD, BAND_FILL, WRAP
+            if first != last:
+                ws.merge_cells(f"{first}{row}:{last}{row}")
+        ws.row_dimensions[row].height = 30
+
+    def print_setup(self) -> None:
+        """Every sheet prints landscape on A4, its columns fitted to as few pages across as
+        keep the text readable (about 270 characters of column width a page; one page for
+        most sheets), as many pages down as it needs, its header rows (and on the wide
+        sheets its label columns) repeated on every page, its used range as the print area
+        and the sheet's name and page number in the footer."""
+        for ws in self.wb.worksheets:
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            width = sum(ws.column_dimensions[col(k)].width if ws.column_dimensions[col(k)].customWidth else 8.43
+                        for k in range(1, ws.max_column + 1))
+            ws.page_setup.fitToWidth = max(1, math.ceil(width / 270))
+            ws.page_setup.fitToHeight = 0  # as many pages down as needed
+            ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+            ws.print_area = f"A1:{col(ws.max_column)}{ws.max_row}"
+            rows, cols = PRINT_TITLES.get(ws.title, (None, None))
+            if rows:
+                ws.print_title_rows = rows
+            if cols and ws.page_setup.fitToWidth > 1:
+                ws.print_title_cols = cols
+            ws.oddFooter.center.text = "&A, page &P of &N"
 
     def widths(self, sheet: str, widths: Sequence[float]) -> None:
         """Widths of columns A, B, ... in turn."""

@@ -183,7 +183,9 @@ class FormulaSheets(SheetWriter):
         from ..results import run
 
         s, sh, L = self.s, RESULTS, self.L
-        self.title(sh, "Results", f"Present values in {s.currency} at {s.price_base} prices. All formulas.")
+        self.title(sh, "Results", f"Present values in {s.currency} at {s.price_base} prices. All formulas; the "
+                                  "figures stored with them were computed by sroi's engine at export, and Excel "
+                                  "or LibreOffice recalculates them on opening.")
         self.put(sh, "A4", "Headline", font=BOLD)
         last_o, last_i = L.out_row(L.outcomes - 1), L.in_row(L.inputs - 1)
 
@@ -216,6 +218,8 @@ class FormulaSheets(SheetWriter):
         headers = ("Budget holder", "Name", *(VALUE_TYPES[v].split(":")[0] for v in VALUE_TYPES),
                    "Total value", "Spend", f"Value per {one} invested", f"Value per {one} of own spend", "Net")
         self.header_cells(sh, L.LEDGER_HEADER, headers, wrap=True)
+        # a set height: without one, LibreOffice draws the wrapped headings over the first row
+        self.ws[sh].row_dimensions[L.LEDGER_HEADER].height = 48
         holders = list(run(s).ledger.index)
         lc = L.ledger_col
         for k, holder in enumerate(holders):

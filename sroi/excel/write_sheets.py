@@ -11,7 +11,7 @@ from .._version import __version__
 from ..discounting import GREEN_BOOK_BANDS
 from .layout import (
     ABOUT, BOLD, CUSTOM_HEADER, DEFLATOR, DEFLATOR_FIRST, DISCOUNT_BAND_FIRST, DISCOUNTING, FIRST_ROW, GAPS, HOLDERS,
-    INPUT_COLUMNS, INPUTS, MAP, MARKER, MONEY, NOTE, NUMBER, OUTCOME_COLUMNS, PARAMETER_COLUMNS, PARAMETER_META,
+    INPUT_COLUMNS, INPUTS, MAP, MAP_BANDS, MARKER, MONEY, NOTE, NUMBER, OUTCOME_COLUMNS, PARAMETER_COLUMNS, PARAMETER_META,
     CORRELATION_COLUMNS, CORRELATIONS, FIGURE_COLUMNS, REPRODUCTION, REPRODUCTION_FIGURES_HEADER, REPRODUCTION_ROWS,
     PARAMETERS, RATE, RESULTS, SCENARIO_COLUMNS, SCENARIOS, SETTINGS, SETTINGS_ROWS, SOURCES, STRUCTURE_LABELS,
     TITLE, WHOLE, WORKINGS, WRAP, YEARS, F, I, R, col, column_range, q,
@@ -35,6 +35,9 @@ class InputSheets(SheetWriter):
             ("Money", f"{s.currency}, in {s.price_base} prices (the price base)"),
             ("Horizon", f"{s.horizon} years; discounting: {s.discounting.schedule} schedule, "
                         f"{s.discounting.convention} timing"),
+            ("Figures shown", "the results stored with the formulas, for previewers and readers that do not "
+                              "calculate, were computed by sroi's engine at export; Excel and LibreOffice "
+                              "recalculate every formula on opening"),
         ]
         for k, (a, b) in enumerate(rows, 4):
             self.put(sh, f"A{k}", a, font=BOLD)
@@ -146,6 +149,10 @@ class InputSheets(SheetWriter):
         self.title(sh, "Impact map", f"One row per outcome; values in {s.currency}. Yellow: inputs; green: "
                                      "formulas; blue: from the proxy library (clear the library id to use "
                                      "your own value and source).")
+        ws = self.ws[sh]  # the note goes beside the title: row 2 holds the stage bands
+        ws["C1"], ws["A2"] = ws["A2"].value, None
+        ws["C1"].font = NOTE
+        self.bands(sh, 2, [(text, L.out_col(a), L.out_col(b)) for text, a, b in MAP_BANDS])
         self.table_header(sh, OUTCOME_COLUMNS)
         c = L.out_col
         for i, o in enumerate(s.outcomes):
