@@ -24,7 +24,7 @@ from sroi.excel.write import FIXED_TIME, workbook_bytes
 from .conftest import ROOT, SCHEMES
 
 HAND = SCHEMES / "hand_worked.toml"
-FOUR = ROOT / "scenarios/health_champions.toml"  # four outcomes, five years
+FOUR = ROOT / "scenarios/local_area_coordination.toml"  # four outcomes, three years
 
 
 def test_every_sheet_is_set_up_for_printing(tmp_path):

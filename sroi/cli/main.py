@@ -203,9 +203,9 @@ def _league_text(league) -> str:
         lines += ["", "Who receives the value, per £ invested (holders grouped by kind)"]
         krows = [[str(k), short] + [f"{r[c] + 0.0:.2f}" if abs(r[c]) >= 0.005 else "0.00" for c in kinds]
                  for k, (short, (_, r)) in enumerate(zip(_short_names(list(table.index), 29), table.iterrows()), 1)]
-        short = {"local authority": "local auth.", "police and justice": "police/justice",
+        abbrev = {"local authority": "local auth.", "police and justice": "police/justice",
                  "central government": "central gov."}
-        heads = ["#", "scheme"] + [short.get(k, k) for k in (c.split(":", 1)[1] for c in kinds)]
+        heads = ["#", "scheme"] + [abbrev.get(k, k) for k in (c.split(":", 1)[1] for c in kinds)]
         lines += _table(heads, krows, [True, False] + [True] * len(kinds))
     notes = [(k, flags) for k, flags in enumerate(table["comparability"], 1) if flags]
     if notes:
