@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import numbers
 import tomllib
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, cast, overload
@@ -155,6 +156,9 @@ def loads(text: str, *, path: str = "<string>", deflator: Deflator | None = None
                             + ", ".join(TOP_REQUIRED))
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
+        raise ScenarioError(path, "", "is nested too deeply to read (arrays or tables inside one another "
+                            "hundreds of levels deep); a scheme nests a few levels at most") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.match(msg)
@@ -284,6 +288,8 @@ class _Reader:
         return value
 
     def integer(self, value: Any, path: str, lo: int, hi: int) -> int:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)  # numpy.int64 from a DataFrame, as numpy.float64 is accepted below
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -295,7 +301,7 @@ class _Reader:
         return value
 
     def number(self, value: Any, path: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             got = _type_name(value) + (f" {value!r}" if isinstance(value, str) else "")
             raise self.fail(path, f"must be a number, got {got}")
         x = float(value)
@@ -356,6 +362,8 @@ class _Reader:
         from .uncertainty import grade_table
 
         grades = grade_table().grades
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value not in grades:
             raise self.fail(path, "must be an evidence grade, one of "
                             + ", ".join(f"{g} ({grades[g].label})" for g in sorted(grades))

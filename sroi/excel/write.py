@@ -80,9 +80,11 @@ def build_workbook(scheme: Scheme) -> Workbook:
 
 def workbook_bytes(scheme: Scheme) -> bytes:
     """The impact map of ``scheme`` as the bytes of an .xlsx file."""
+    from ..fileio import deterministic_zip
+
     buf = io.BytesIO()
     build_workbook(scheme).save(buf)
-    return buf.getvalue()
+    return deterministic_zip(buf.getvalue())  # no clock in the bytes: same scheme, same file
 
 
 def export_workbook(scheme: Scheme, path: str | Path, *, force: bool = False) -> Path:
