@@ -162,13 +162,17 @@ def plot_tornado(one_way: "OneWay", *, ax=None, top: int = 15) -> "Axes":
     """One-way sensitivity of the SROI ratio: a bar per parameter from low to high."""
     ax = _ax(ax)
     t = one_way.table.head(top)
+    base = one_way.base_ratio
     for k, (name, r) in enumerate(t.iterrows()):
-        lo, hi = r["ratio_low"], r["ratio_high"]
-        ax.barh(k, hi - one_way.base_ratio, left=one_way.base_ratio, color="#4393c3")
-        ax.barh(k, lo - one_way.base_ratio, left=one_way.base_ratio, color="#d6604d")
+        for end, colour in ((r["ratio_high"], "#4393c3"), (r["ratio_low"], "#d6604d")):
+            if np.isfinite(end) and np.isfinite(base):  # no inputs, no ratio: no bar rather than a NaN one
+                ax.barh(k, end - base, left=base, color=colour)
     ax.set_yticks(range(len(t)), _labels(t.index), fontsize=8)
     ax.invert_yaxis()
-    ax.axvline(one_way.base_ratio, color="black", lw=1)
+    if not np.isfinite(base):
+        ax.text(0.5, 0.5, "no SROI ratio: the scheme's inputs are zero", transform=ax.transAxes, ha="center")
+    else:
+        ax.axvline(base, color="black", lw=1)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xlabel("SROI ratio (red: parameter at low, blue: at high)")
     ax.set_title("Tornado: which assumptions move the ratio most", fontsize=10)
@@ -281,7 +285,8 @@ def plot_comparison(table: pd.DataFrame, *, ax=None) -> "Axes":
 
     cmap = colormaps["tab20"]
     for k, h in enumerate(holders):
-        vals = table[f"per_pound:{h}"].fillna(0.0).to_numpy(dtype=float)
+        vals = table[f"per_pound:{h}"].to_numpy(dtype=float)
+        vals = np.where(np.isfinite(vals), vals, 0.0)  # no inputs: no value per pound to draw
         ax.barh(range(len(table)), vals, left=left, color=cmap(k % 20), label=h)
         left += vals
     if {"ratio_low", "ratio_high"} <= set(table.columns):
@@ -315,6 +320,7 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axe
     lo = table["ratio_low"].to_numpy(float) if has else np.full(len(table), np.nan)
     hi = table["ratio_high"].to_numpy(float) if has else np.full(len(table), np.nan)
     ok = np.isfinite(lo) & np.isfinite(hi)
+    mid = np.where(np.isfinite(mid), mid, np.nan)  # a scheme with no inputs has no ratio: no dot
     ax.hlines(y[ok], lo[ok], hi[ok], color="#1f4e79", lw=2, label=f"{100 * interval:g}% interval (PSA)")
     ax.plot(mid, y, "o", color="black", ms=5, label="headline ratio")
     right = float(np.nanmax(np.r_[hi[ok], mid, 1.0])) * 1.05
@@ -327,7 +333,7 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95) -> "Axe
         ax.annotate(text, (1.0, y[k]), xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=7)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
-    ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[lo[ok], mid]))), right=right)
+    ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[lo[ok], mid, 0.0]))), right=right)
     ax.set_yticks(y, _labels(table.index), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("SROI ratio (value per pound invested)")

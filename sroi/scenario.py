@@ -142,7 +142,7 @@ def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
     except OSError as exc:
         raise ScenarioError(name, "", f"cannot be read ({exc.strerror or exc})") from None
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark (Notepad) is not content
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(name, "", f"is not UTF-8 text (byte {exc.start}); a scheme file is TOML in UTF-8") \
             from None
@@ -151,6 +151,7 @@ def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
 
 def loads(text: str, *, path: str = "<string>", deflator: Deflator | None = None) -> Scheme:
     """Validate a scheme given as TOML text; ``path`` names it in messages."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Notepad) is not content
     if not text.strip():
         raise ScenarioError(path, "", "the file is empty; a scheme needs at least "
                             + ", ".join(TOP_REQUIRED))
@@ -224,7 +225,13 @@ class _Reader:
             from .proxies import load_library
 
             folder = Path(self.file).parent if not self.file.startswith("<") else Path(".")
-            self._library = load_library([folder / t for t in self.tables])
+            try:
+                self._library = load_library([folder / t for t in self.tables])
+            except ScenarioError as exc:  # a problem inside a local table: say which field named it
+                k = next((k for k, t in enumerate(self.tables, 1) if str(folder / t) == exc.file), None)
+                if k is None:
+                    raise
+                raise self.fail(f"proxy_tables[{k}]", f"{exc}") from None
         return self._library
 
     def fail(self, path: str, message: str) -> ScenarioError:
@@ -238,6 +245,8 @@ class _Reader:
             raise self.fail(path, f"must be {what}, got {_type_name(value)}")
         allowed = tuple(allowed)
         for key in value:
+            if not isinstance(key, str):  # a mapping built in Python may have any keys
+                raise self.fail(_join(path, repr(key)), f"a field name must be text, got {_type_name(key)}")
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.65)
                 hint = f"did you mean '{close[0]}'? " if close else ""

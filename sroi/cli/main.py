@@ -447,10 +447,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ..report import write_report
             from ..sensitivity import analyse
 
-            from .sensitivity import parse_correlations
+            from .sensitivity import check_correlations, parse_correlations
 
             scheme = load_with_sets(args, args.file)
             pairs = parse_correlations(args.correlation, args.file)
+            if pairs:  # named parameters the PSA draws, or one line (not a traceback from the sampler)
+                from ..engine import as_model
+                from ..sensitivity import ranges_as_distributions
+
+                check_correlations(as_model(ranges_as_distributions(scheme, args.ranges) if args.ranges else scheme),
+                                   pairs, args.file)
             analyses = analyse(scheme, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges, correlation=pairs)
             write_report(analyses, args.output, force=args.force)
             print(f"wrote {args.output}")

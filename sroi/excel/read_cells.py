@@ -102,6 +102,30 @@ MAX_COLUMNS = 2_000
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?(?P<col>[A-Z]+)(?P<row>\d+)"')
 
 
+def _sheet_titles(z: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part's sheet name ('xl/worksheets/sheet1.xml' -> 'Impact map'), from
+    the workbook's sheet list and its relationships; a part not found keeps its name."""
+    from xml.sax.saxutils import unescape
+
+    try:
+        book = z.read("xl/workbook.xml")[:1 << 20].decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels")[:1 << 20].decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]*)"', rel), re.search(r'\bTarget="([^"]*)"', rel)
+        if rid and target:
+            t = target[1].lstrip("/")
+            targets[rid[1]] = t if t.startswith("xl/") else "xl/" + t
+    titles = {}
+    for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name, rid = re.search(r'\bname="([^"]*)"', sheet), re.search(r'\br:id="([^"]*)"', sheet)
+        if name and rid and rid[1] in targets:
+            titles[targets[rid[1]]] = unescape(name[1], {"&quot;": '"', "&apos;": "'"})
+    return titles
+
+
 def _count_cells(head: bytes, rest) -> int:
     """How many cells (``<c `` elements) a sheet's XML holds, read in chunks so a huge
     sheet is counted without being held in memory."""
@@ -184,14 +208,15 @@ class Book:
                     raise ScenarioError(self.file, "", f"expands to {total / 2**20:,.0f} MiB in {len(infos):,} parts, "
                                         f"over the {MAX_UNCOMPRESSED_BYTES // 2**20} MiB sroi reads (a zip bomb, or "
                                         "an impact map far larger than any scheme)")
-                cells = 0
+                cells, titles = 0, _sheet_titles(z)
                 for i in infos:
                     if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
                         with z.open(i) as fh:
                             head = fh.read(4096)
                             m = _DIMENSION.search(head)
                             if m:
-                                self._check_dimension(i.filename, int(m["row"]), _column_number(m["col"].decode()))
+                                self._check_dimension(titles.get(i.filename, i.filename), int(m["row"]),
+                                                      _column_number(m["col"].decode()))
                             cells += _count_cells(head, fh)
                         if cells > MAX_CELLS:
                             raise ScenarioError(self.file, "", f"holds over {MAX_CELLS:,} cells; sroi reads impact "

@@ -117,7 +117,8 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
         records.append({
             "parameter": r.name, "field": r.path, "low": lo, "base": r.parameter.base, "high": hi,
             "ratio_low": rl, "ratio_high": rh, "npv_low": nl, "npv_high": nh,
-            "ratio_swing": abs(rh - rl), "npv_swing": abs(nh - nl),
+            "ratio_swing": abs(rh - rl) if np.isfinite(rh) and np.isfinite(rl) else math.nan,  # no inputs: no ratio
+            "npv_swing": abs(nh - nl),
             "range_from": "scheme" if (r.parameter.low is not None or r.parameter.high is not None) else
             f"base +/- {spread:g}",
         })
