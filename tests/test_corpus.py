@@ -27,7 +27,7 @@ import signal
 import sys
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -66,10 +66,6 @@ def with_field(path: tuple, value) -> dict:
         node = node[k]
     node[path[-1]] = value
     return d
-
-
-def uncertain(path: tuple, param: dict) -> dict:
-    return with_field(path, param)
 
 
 def workbook(d: Path, name: str, cells: dict[str, object]) -> str:

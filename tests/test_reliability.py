@@ -418,3 +418,24 @@ def test_concurrent_runs_give_the_same_bytes(tmp_path):
     for stem in ("s", "r"):
         outs = {(tmp_path / f"{stem}{k}.{'json' if stem == 's' else 'html'}").read_bytes() for k in range(4)}
         assert len(outs) == 1
+
+
+def test_running_out_of_memory_is_one_line(tmp_path):
+    """The largest PSA allowed (100,000,000 draws) needs about 5 GB for its outputs; in a
+    process limited to 2 GiB it is one line and exit 2, not a MemoryError traceback."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    d = minimal()
+    d["outcomes"][0]["deadweight"] = {"base": 0.2, "low": 0.1, "high": 0.3}
+    s = write(tmp_path, d)
+
+    def limits():
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+    proc = subprocess.run([sys.executable, "-m", "sroi", "sensitivity", s, "--ranges", "pert", "--psa", "100000000"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limits, env=dict(os.environ))
+    assert proc.returncode == 2 and proc.stderr == ("sroi sensitivity: not enough memory for this analysis; use fewer "
+                                                    "draws (--psa, --sobol) or split the scheme\n")

@@ -492,6 +492,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `sroi run x.toml | head`
         return 0
+    except MemoryError:  # e.g. --psa 100,000,000 where the machine has too little memory for the draws
+        print(f"sroi {args.command}: not enough memory for this analysis; use fewer draws (--psa, --sobol) or "
+              "split the scheme", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:  # Ctrl-C: nothing half-written is left (outputs are atomic), and no traceback
         print(f"sroi {args.command}: interrupted; nothing was written", file=sys.stderr)
         return 130
