@@ -355,16 +355,24 @@ def plot_tornado(one_way: "OneWay", *, ax=None, top: int = 15, labels: Mapping[s
     ax = _ax(ax, len(t))
     base = one_way.base_ratio
     for k, (_, r) in enumerate(t.iterrows()):
+        if not np.isfinite(base):  # no inputs, no ratio: no bars rather than NaN ones
+            break
         if np.isclose(r["ratio_low"], base, rtol=1e-9, atol=0) and np.isclose(r["ratio_high"], base, rtol=1e-9, atol=0):
             ax.annotate("no change", (base, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7,
                         color="grey")
             continue
         for end, colour, name in (("ratio_high", "#4393c3", "high value"),
                                   ("ratio_low", "#d6604d", "low value")):
+            if not np.isfinite(r[end]):
+                continue
             bar = ax.barh(k, r[end] - base, left=base, color=colour, label=name)
             _value_labels(ax, bar, [r[end]], _ratio_text)
     ax.set_yticks(range(len(t)), _names(t.index, one_way.labels, labels), fontsize=8)
     ax.set_ylim(len(t) - 0.5, -0.5)  # every row in view, the largest swing on top
+    if not np.isfinite(base):
+        ax.text(0.5, 0.5, "no SROI ratio: the scheme's inputs are zero", transform=ax.transAxes, ha="center")
+        _style(ax, "Tornado: which assumptions move the ratio most", x=("number", "SROI ratio"), y=("names", ""))
+        return ax
     ax.axvline(base, color="black", lw=1, label=f"base {_ratio_text(base)}")
     ax.margins(x=0.15)
     _style(ax, "Tornado: which assumptions move the ratio most",
@@ -490,7 +498,8 @@ def plot_comparison(table: pd.DataFrame, *, ax=None, labels: Mapping[str, str] |
         cols = [f"per_pound:{h}" for h in holders if holder_kind(h) == kind]
         if not cols:
             continue
-        vals = table[cols].fillna(0.0).to_numpy(dtype=float).sum(axis=1)
+        vals = table[cols].to_numpy(dtype=float)
+        vals = np.where(np.isfinite(vals), vals, 0.0).sum(axis=1)  # no inputs: no value per pound to draw
         if not np.any(vals):
             continue
         ax.barh(range(len(table)), vals, left=left, color=KIND_COLOURS[kind], label=kind)
@@ -533,6 +542,7 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95,
     lo = table["ratio_low"].to_numpy(float) if has else np.full(len(table), np.nan)
     hi = table["ratio_high"].to_numpy(float) if has else np.full(len(table), np.nan)
     ok = np.isfinite(lo) & np.isfinite(hi)
+    mid = np.where(np.isfinite(mid), mid, np.nan)  # a scheme with no inputs has no ratio: no dot
     ax.hlines(y[ok], lo[ok], hi[ok], color="#1f4e79", lw=2, label=f"{100 * interval:g}% interval (PSA)")
     ax.plot(mid, y, "o", color="black", ms=5, label="headline ratio")
     for k in range(len(table)):
@@ -544,7 +554,7 @@ def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95,
         ax.annotate(text, (1.0, y[k]), xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=7)
     right = float(np.nanmax(np.r_[hi[ok], mid, 1.0])) * 1.05
-    ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[lo[ok], mid]))), right=right)
+    ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[lo[ok], mid, 0.0]))), right=right)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_yticks(y, _names(table.index, None, labels), fontsize=8)
     ax.invert_yaxis()

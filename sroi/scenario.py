@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import numbers
 import tomllib
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, cast, overload
@@ -141,7 +142,7 @@ def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
     except OSError as exc:
         raise ScenarioError(name, "", f"cannot be read ({exc.strerror or exc})") from None
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark (Notepad) is not content
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(name, "", f"is not UTF-8 text (byte {exc.start}); a scheme file is TOML in UTF-8") \
             from None
@@ -150,11 +151,15 @@ def load(path: str | Path, *, deflator: Deflator | None = None) -> Scheme:
 
 def loads(text: str, *, path: str = "<string>", deflator: Deflator | None = None) -> Scheme:
     """Validate a scheme given as TOML text; ``path`` names it in messages."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Notepad) is not content
     if not text.strip():
         raise ScenarioError(path, "", "the file is empty; a scheme needs at least "
                             + ", ".join(TOP_REQUIRED))
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
+        raise ScenarioError(path, "", "is nested too deeply to read (arrays or tables inside one another "
+                            "hundreds of levels deep); a scheme nests a few levels at most") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.match(msg)
@@ -220,7 +225,13 @@ class _Reader:
             from .proxies import load_library
 
             folder = Path(self.file).parent if not self.file.startswith("<") else Path(".")
-            self._library = load_library([folder / t for t in self.tables])
+            try:
+                self._library = load_library([folder / t for t in self.tables])
+            except ScenarioError as exc:  # a problem inside a local table: say which field named it
+                k = next((k for k, t in enumerate(self.tables, 1) if str(folder / t) == exc.file), None)
+                if k is None:
+                    raise
+                raise self.fail(f"proxy_tables[{k}]", f"{exc}") from None
         return self._library
 
     def fail(self, path: str, message: str) -> ScenarioError:
@@ -234,6 +245,8 @@ class _Reader:
             raise self.fail(path, f"must be {what}, got {_type_name(value)}")
         allowed = tuple(allowed)
         for key in value:
+            if not isinstance(key, str):  # a mapping built in Python may have any keys
+                raise self.fail(_join(path, repr(key)), f"a field name must be text, got {_type_name(key)}")
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.65)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -284,6 +297,8 @@ class _Reader:
         return value
 
     def integer(self, value: Any, path: str, lo: int, hi: int) -> int:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)  # numpy.int64 from a DataFrame, as numpy.float64 is accepted below
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -295,7 +310,7 @@ class _Reader:
         return value
 
     def number(self, value: Any, path: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             got = _type_name(value) + (f" {value!r}" if isinstance(value, str) else "")
             raise self.fail(path, f"must be a number, got {got}")
         x = float(value)
@@ -356,6 +371,8 @@ class _Reader:
         from .uncertainty import grade_table
 
         grades = grade_table().grades
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value not in grades:
             raise self.fail(path, "must be an evidence grade, one of "
                             + ", ".join(f"{g} ({grades[g].label})" for g in sorted(grades))

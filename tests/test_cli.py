@@ -131,14 +131,15 @@ def test_output_errors_are_one_line_and_exit_2(tmp_path, capsys):
     assert main(["run", FNP, "-o", str(missing)]) == 2
     assert capsys.readouterr().err == f"{missing}: cannot write (no such folder as {missing.parent})\n"
     assert main(["run", FNP, "-o", str(tmp_path), "--force"]) == 2
-    assert capsys.readouterr().err == f"{tmp_path}: not a regular file; sroi only ever replaces a regular file\n"
+    assert capsys.readouterr().err == f"{tmp_path}: cannot write (it is a folder; name a file in it)\n"
     link = tmp_path / "link.json"
     link.symlink_to(tmp_path / "elsewhere.json")
     assert main(["run", FNP, "-o", str(link), "--force"]) == 2
     assert "not a regular file" in capsys.readouterr().err
     assert not (tmp_path / "elsewhere.json").exists()
     assert main(["run", FNP, "-o", "/dev/null", "--force"]) == 2
-    assert capsys.readouterr().err == "/dev/null: not a regular file; sroi only ever replaces a regular file\n"
+    assert capsys.readouterr().err == ("/dev/null: cannot write (not a regular file: sroi only ever replaces a "
+                                       "regular file, never a device, a pipe or a symbolic link)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json"]
 
 

@@ -76,7 +76,7 @@ def test_copy_never_overwrites_without_force(tmp_path, capsys):
 def test_copy_refuses_what_is_not_a_regular_file_even_with_force(tmp_path, capsys):
     (tmp_path / "family_nurse_partnership.toml").mkdir()
     assert main(["examples", "copy", "family_nurse_partnership", str(tmp_path), "--force"]) == 2
-    assert "not a regular file" in capsys.readouterr().err
+    assert "cannot write (it is a folder; name a file in it)" in capsys.readouterr().err
     link = tmp_path / "other"
     link.mkdir()
     (link / "family_nurse_partnership.toml").symlink_to(tmp_path / "elsewhere.txt")

@@ -65,6 +65,12 @@ def _import(args: argparse.Namespace) -> int:
     from ..excel import import_workbook
     from ..scenario import save
 
+    from pathlib import Path
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".toml":  # TOML text under an .xlsx name would open as a broken workbook
+        raise ScenarioError(args.output, "", f"sroi import writes a scheme file in TOML; name the output "
+                                             f"'{out.with_suffix('.toml').name}'")
     horizon = args.horizon
     if horizon is not None:
         try:

@@ -16,7 +16,8 @@ from ..errors import PriceYearError, ScenarioError
 from ..fileio import OutputExistsError, OutputWriteError
 from ..proxies import AREAS
 from .options import add_set_option, load_with_sets
-from .output import _emit, _write_chart, safe_csv, visible  # noqa: F401  (visible: part of the CLI API)
+from ..fileio import atomic_write, refuse_existing
+from .output import _chart_png, _emit, _write_chart, safe_csv, visible  # noqa: F401  (visible: part of the CLI API)
 
 EXIT_BAD_INPUT = 2
 
@@ -224,11 +225,6 @@ def _compare(args: argparse.Namespace) -> int:
         raise ScenarioError(args.files[0], "--psa", f"must be 0 (no PSA) or a number of draws, got {args.psa}")
     if args.rank_by.startswith(("ratio_", "p_")) and not args.psa:
         raise ScenarioError(args.files[0], "--rank-by", f"{args.rank_by} comes from a PSA; drop --psa 0")
-    for path in (args.output, args.chart, args.forest):
-        if path:
-            from ..fileio import refuse_existing
-
-            refuse_existing(path, force=args.force)  # before seconds of PSAs
     league = comparison(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed,
                         ranges_as=args.ranges, rank_by=args.rank_by,
                         correlation=parse_correlations(args.correlation, args.files[0]))
@@ -239,11 +235,13 @@ def _compare(args: argparse.Namespace) -> int:
         text = table.reset_index().to_json(orient="records", indent=2, double_precision=15)
     else:
         text = _league_text(league)
+    # every chart drawn before anything is written: a chart that fails leaves no table behind
+    charts = [(path, _chart_png(h * len(table), draw)) for path, h, draw in (
+        (args.chart, 0.45, lambda ax: league.plot(ax=ax)), (args.forest, 0.4, lambda ax: league.plot_forest(ax=ax)))
+        if path]
     _emit(text, args.output, args.force)
-    if args.chart:
-        _write_chart(args.chart, 0.45 * len(table), lambda ax: league.plot(ax=ax), args.force)
-    if args.forest:
-        _write_chart(args.forest, 0.4 * len(table), lambda ax: league.plot_forest(ax=ax), args.force)
+    for path, png in charts:
+        atomic_write(path, png, force=args.force)
     return 0
 
 
@@ -464,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sroi {args.command}: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        for path in _outputs(args):
+            refuse_existing(path, force=getattr(args, "force", False))  # before any work: an existing file or a missing folder
         if args.command == "run":
             return _run(args)
         if args.command == "proxies":
@@ -475,15 +475,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "reproduce":
             return _reproduce(args)
         if args.command == "report":
-            from ..fileio import refuse_existing
             from ..report import write_report
             from ..sensitivity import analyse
 
-            from .sensitivity import parse_correlations
+            from .sensitivity import check_correlations, parse_correlations
 
             scheme = load_with_sets(args, args.file)
-            refuse_existing(args.output, force=args.force)  # before seconds of analyses
             pairs = parse_correlations(args.correlation, args.file)
+            if pairs:  # named parameters the PSA draws, or one line (not a traceback from the sampler)
+                from ..engine import as_model
+                from ..sensitivity import ranges_as_distributions
+
+                check_correlations(as_model(ranges_as_distributions(scheme, args.ranges) if args.ranges else scheme),
+                                   pairs, args.file)
             analyses = analyse(scheme, psa_draws=args.psa, seed=args.seed, ranges_as=args.ranges, correlation=pairs)
             write_report(analyses, args.output, force=args.force)
             print(f"wrote {args.output}")
@@ -519,6 +523,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `sroi run x.toml | head`
         return 0
+    except MemoryError:  # e.g. --psa 100,000,000 where the machine has too little memory for the draws
+        print(f"sroi {args.command}: not enough memory for this analysis; use fewer draws (--psa, --sobol) or "
+              "split the scheme", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C: nothing half-written is left (outputs are atomic), and no traceback
+        print(f"sroi {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _outputs(args: argparse.Namespace) -> list[str]:
+    """Every file the command will write (-o and the chart options)."""
+    names = ("output", "chart", "forest", "settlement_chart")
+    return [p for p in (getattr(args, n, None) for n in names) if p]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,11 @@ def _emit(text: str, output: str | None, force: bool) -> None:
 def _write_chart(path: str, height: float, draw, force: bool) -> None:
     """Draw one chart (``draw(ax)``) 9 inches wide and 1.2 + ``height`` tall, and write it
     as a PNG atomically (the same bytes for the same input: no software stamp)."""
+    atomic_write(path, _chart_png(height, draw), force=force)
+
+
+def _chart_png(height: float, draw) -> bytes:
+    """The PNG bytes of the chart :func:`_write_chart` writes (nothing written yet)."""
     import io
 
     import matplotlib
@@ -51,7 +56,7 @@ def _write_chart(path: str, height: float, draw, force: bool) -> None:
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
-    atomic_write(path, png.getvalue(), force=force)
+    return png.getvalue()
 
 
 def safe_csv(table) -> str:

@@ -83,16 +83,13 @@ def _csv(r) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ..fileio import refuse_existing
     from ..portfolio import portfolio
     from .output import _emit, _write_chart
 
     first = args.files[0]
     budgets = _budgets(args.budget, first)
     scales = _scales(args.scale, first)
-    for path in (args.output, args.chart, args.settlement_chart):
-        if path:
-            refuse_existing(path, force=args.force)
+    # every output path was checked (exists, folder missing) by sroi.cli.main before this
     if args.psa < 1:
         raise ScenarioError(first, "--psa", f"must be at least 1 draw, got {args.psa}")
     try:

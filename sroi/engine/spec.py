@@ -332,7 +332,7 @@ def payback_months(pv_value_by_year: np.ndarray, pv_cost_by_year: np.ndarray) ->
     cum_v_before = np.concatenate([np.zeros((D, 1)), np.cumsum(v, axis=1)[:, :-1]], axis=1)
     cum_c = np.cumsum(c, axis=1)
     gap = cum_c - cum_v_before  # still to recover at the start of each year, after its inputs
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny v overflows to inf: never
         frac = np.where(v > 0, gap / v, np.inf)
     month = np.where(gap <= 0, 0.0, np.where(frac <= 1.0, frac, np.inf))
     months = 12.0 * (np.arange(T) + month)

@@ -105,19 +105,15 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
         unknown = set(parameters) - {r.name for r in refs}
         if unknown:
             raise KeyError(f"no parameter named {', '.join(sorted(unknown))}")
-    rows, design = [], [model.base]
+    rows, changes = [], []
     for r in refs:
         rng = _range(r, spread)
         if rng is None:
             continue
         k = model.index(r.name)
-        for v in rng:
-            x = model.base.copy()
-            x[k] = v
-            design.append(x)
+        changes += [(k, v) for v in rng]
         rows.append((r, rng))
-    out = spec_outputs(model, np.array(design))
-    ratio, npv = out.ratio, out.npv
+    ratio, npv = _one_at_a_time(model, changes)
     records = []
     for n, (r, (lo, hi)) in enumerate(rows):
         rl, rh = ratio[1 + 2 * n], ratio[2 + 2 * n]
@@ -125,7 +121,8 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
         records.append({
             "parameter": r.name, "field": r.path, "low": lo, "base": r.parameter.base, "high": hi,
             "ratio_low": rl, "ratio_high": rh, "npv_low": nl, "npv_high": nh,
-            "ratio_swing": abs(rh - rl), "npv_swing": abs(nh - nl),
+            "ratio_swing": abs(rh - rl) if np.isfinite(rh) and np.isfinite(rl) else math.nan,  # no inputs: no ratio
+            "npv_swing": abs(nh - nl),
             "range_from": "scheme" if (r.parameter.low is not None or r.parameter.high is not None) else
             f"base +/- {spread:g}",
         })
@@ -134,6 +131,39 @@ def one_way(scheme: Scheme | Model, *, spread: float | None = None,
     table = table.sort_values(["ratio_swing", "npv_swing", "parameter"], ascending=[False, False, True],
                               kind="stable").set_index("parameter")
     return OneWay(table, float(ratio[0]), float(npv[0]), model.scheme.labels())
+
+
+#: Design cells (rows x parameters, or rows x outcomes x years) evaluated at a time by
+#: :func:`_one_at_a_time`: about 32 MB per array, whatever the scheme's size.
+BLOCK_CELLS = 2**22
+
+
+def _one_at_a_time(model: Model, changes: Sequence[tuple[int, float]], *,
+                   block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The SROI ratio and NPV at the base (element 0) and then with one parameter
+    changed per row (``changes[j] = (column, value)``: element j + 1), evaluated in
+    blocks of ``block_rows`` rows through the specification.
+
+    The full design is (1 + changes) x parameters, and a one-way design has two rows per
+    parameter, so it grows with the square of the scheme: 20,000 outcomes would be a
+    design of over 100 GB. Blocks keep memory to :data:`BLOCK_CELLS` cells per array
+    whatever the size; each row is evaluated on its own, so the figures are the same
+    as one unblocked evaluation.
+    """
+    n = 1 + len(changes)
+    if block_rows is None:
+        width = max(model.base.size, len(model.refs), model.q1_idx.size * max(model.horizon, 1))
+        block_rows = max(1, BLOCK_CELLS // max(width, 1))
+    ratio, npv = np.empty(n), np.empty(n)
+    for start in range(0, n, block_rows):
+        stop = min(n, start + block_rows)
+        X = np.repeat(model.base[None, :], stop - start, axis=0)
+        for j in range(max(start, 1), stop):
+            k, v = changes[j - 1]
+            X[j - start, k] = v
+        out = spec_outputs(model, X)
+        ratio[start:stop], npv[start:stop] = out.ratio, out.npv
+    return ratio, npv
 
 
 def two_way(scheme: Scheme | Model, first: str, second: str, *, first_values: Sequence[float] | None = None,
