@@ -129,7 +129,7 @@ def test_survivor_led_crisis_service_hand_check():
     £23,011.13; less 10% attribution; discounted once:
     19.2 x 23,011.13 x 0.9 / 1.035 = £384,185.8 (not 19.2 bed days).
     A&E: 960 x 0.1 x 0.9 x £280.1718 (NCC 2024/25) / 1.035. Crisis team: 960 x 0.2 x 0.9 x
-    £356.8325 / 1.035. The seed's own comparison (every visit replaces one £259 day, 2009-10,
+    £356.8325 / 1.035. The published comparison (every visit replaces one £259 day, 2009-10,
     nothing else): ratio = 259 / 180 / 1.035 = 1.3902."""
     path = SCENARIOS / "survivor_led_crisis_service.toml"
     r = sroi.run(sroi.load(path))
@@ -143,7 +143,7 @@ def test_survivor_led_crisis_service_hand_check():
     assert r.ledger.loc["nhs", "spend"] == 0
     assert r.ledger.loc["la_adult_social_care", "total_value"] == 0
     res = _scenarios(path)
-    assert res["The seed's comparison: every visit replaces an in-patient day"].sroi_ratio == pytest.approx(
+    assert res["The published comparison: every visit replaces an in-patient day"].sroi_ratio == pytest.approx(
         259 / 180 * D1, rel=1e-5)
     assert res["No substitution"].sroi_ratio == 0
 
