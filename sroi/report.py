@@ -223,7 +223,7 @@ def summary_sentences(analyses: Analyses) -> list[str]:
         saves = (f"The value of {money(result.present_value, cur)} goes mostly to {_listing(top)}; {cash_text}.")
     iv = _psa_interval(analyses)
     ratio = f"{ratio_text(result.sroi_ratio)} : 1"
-    if iv is not None:
+    if iv is not None and analyses.psa is not None:
         lo, hi, p = iv
         sure = (f"The ratio is {ratio}; allowing for the uncertainty in {len(analyses.psa.names)} inputs, it is "
                 f"between {ratio_interval_text(lo)} and {ratio_interval_text(hi)} in 95% of simulations and above "
