@@ -56,7 +56,7 @@ th{background:#f4f4f4;text-align:left}td.n,th.n{text-align:right;font-variant-nu
 .card h2{margin-top:.2rem}
 .big{font-size:2.2rem;font-weight:600;color:#1b7837}.big.below{color:#444}
 .muted{color:#666;font-size:.85rem}.warn{color:#8a4b00}
-.valued li{margin:.15rem 0}.notvalued li{margin:.15rem 0;color:#555}
+.caveat{font-size:.8rem}.valued li{margin:.15rem 0}.notvalued li{margin:.15rem 0;color:#555}
 img{max-width:100%;height:auto;display:block;margin:.5rem 0}
 .grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem}
 @media(max-width:60rem){.grid,.top{grid-template-columns:minmax(0,1fr)}}
@@ -103,7 +103,7 @@ def _chart(draw, *args, names: dict[str, str] | None = None, **kwargs) -> str:
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_ticklabels()
             if any(t.get_text() in names for t in ticks):
-                axis.set_ticks(axis.get_ticklocs(), [_short(names.get(t.get_text(), t.get_text()), 48)
+                axis.set_ticks(axis.get_ticklocs(), [_short_label(names.get(t.get_text(), t.get_text()), 48)
                                                      for t in ticks])
     return _img(fig)
 
@@ -112,8 +112,21 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
 
 
+def _short_label(label: str, width: int) -> str:
+    """A parameter's name cut to ``width`` keeping its field ("People who would…: success")."""
+    head, sep, field = label.rpartition(": ")
+    if not sep or len(label) <= width or len(field) > width // 2:
+        return _short(label, width)
+    return _short(head, width - len(field) - 2) + ": " + field
+
+
+class _Html(str):
+    """A table cell already written as HTML (its scheme text escaped by whoever built it)."""
+
+
 def _cell(c, title: str | None = None) -> str:
-    return _e(c) if title is None else f"<span title='{_e(title)}'>{_e(c)}</span>"
+    inner = c if isinstance(c, _Html) else _e(c)
+    return inner if title is None else f"<span title='{_e(title)}'>{inner}</span>"
 
 
 def _table(headers, rows, numeric=None, row_class=None, titles=None) -> str:
@@ -165,6 +178,23 @@ def public_text(text: str, sources: dict[str, str] | None = None) -> str:
     if sources:
         out = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: sources.get(m.group(0), m.group(0)), out)
     return out.strip(" ,;:")
+
+
+def _outcome_caveats(result: Result) -> dict[int, list[str]]:
+    """The model checks that bear on each outcome (by its position), worded with names."""
+    out: dict[int, list[str]] = {}
+    for w in result.warnings:
+        m = re.match(r"outcomes\[(\d+)\]", getattr(w, "field", "") or "")
+        if m:
+            k = int(m.group(1)) - 1
+            own = f"'{result.scheme.outcomes[k].id}' "  # beside the outcome, its name need not be repeated
+            text = w.message[len(own):] if w.message.startswith(own) else w.message
+            out.setdefault(k, []).append(_named(text[:1].upper() + text[1:], result.scheme))
+    return out
+
+
+def _with_caveats(text: str, caveats: list[str]) -> _Html:
+    return _Html(_e(text) + "".join(f"<br><span class='warn caveat'>&#9888; {_e(c)}</span>" for c in caveats))
 
 
 def _named(text: str, scheme: "Scheme") -> str:
@@ -304,10 +334,13 @@ def _valued_card(result: Result) -> str:
     out = ["<section class='card'><h2>What is valued, and what is not</h2>",
            f"<p class='muted'>The ratio counts these {len(s.outcomes)} outcome{'s' if len(s.outcomes) != 1 else ''}"
            " only:</p><ul class='valued'>"]
-    for o, (_, r) in zip(s.outcomes, result.by_outcome.iterrows()):
+    resting = {k: [c for c in cs if "is an assumption" in c] for k, cs in _outcome_caveats(result).items()}
+    for k, (o, (_, r)) in enumerate(zip(s.outcomes, result.by_outcome.iterrows())):
         share = "" if not math.isfinite(r["share"]) else f", {_pct(r['share'])}"
+        note = "".join(f"<br><span class='warn caveat'>&#9888; {_e(c)}</span>" for c in resting.get(k, []))
         out.append(f"<li title='{_e(o.id)}'>{_e(o.outcome)} <span class='muted'>({_e(s.holder_name(o.beneficiary))}, "
-                   f"{_e(TYPE_LABELS[o.value_type])}: {_e(money(r['present_value'], cur))}{_e(share)})</span></li>")
+                   f"{_e(TYPE_LABELS[o.value_type])}: {_e(money(r['present_value'], cur))}{_e(share)})</span>"
+                   f"{note}</li>")
     out.append("</ul>")
     if s.gaps:
         out.append("<p class='muted'>Not valued, or not evidenced, so not in the ratio:</p><ul class='notvalued'>"
@@ -337,15 +370,16 @@ def _impact_map(result: Result) -> str:
     narrow enough to wrap on a 1280-pixel screen and on A4 instead of scrolling."""
     s, cur = result.scheme, result.scheme.currency
     titles = [o.id for o in s.outcomes]
+    caveats = _outcome_caveats(result)
     who = [[o.outcome, o.stakeholder, o.indicator or "", s.holder_name(o.beneficiary), TYPE_LABELS[o.value_type],
             money(pv, cur)] for o, pv in zip(s.outcomes, result.pv_by_outcome)]
-    how = []
+    how: list[list[str]] = []
     for o in s.outcomes:
         q = "; ".join(f"{'' if n == 'count' else n + ' '}{_pct(p.base) if n != 'count' else number_text(p.base, 4)}"
                       for n, p in o.quantity.parts())
         if o.quantity.kind != "count":
             q += " of each year's participants"
-        how.append([o.outcome, q, _proxy_text(o, cur), _pct(o.deadweight.base), _pct(o.displacement.base),
+        how.append([_with_caveats(o.outcome, caveats.get(len(how), [])), q, _proxy_text(o, cur), _pct(o.deadweight.base), _pct(o.displacement.base),
                     _pct(o.attribution.base), _pct(o.drop_off.base),
                     f"{number_text(o.duration.base, 3)} from year {o.start_year}"])
     return ("<h3>What changes, for whom</h3>"
@@ -417,6 +451,9 @@ def _assumptions(result: Result) -> str:
     """Every number with its value, range and public source or reason (assumptions shaded)."""
     s = result.scheme
     refs = _source_numbers(s)
+    # outcome and input ids written into a reason ("same share as community_participation_qaly") read by name
+    refs |= {x.id: f"\u2018{x.outcome}\u2019" for x in s.outcomes if "_" in x.id}
+    refs |= {x.id: f"\u2018{x.description}\u2019" for x in s.inputs if "_" in x.id}
     rows, flags, titles = [], [], []
     for r in result.model.refs:
         p = r.parameter
@@ -481,7 +518,8 @@ def _sensitivity(analyses: Analyses, names: dict[str, str]) -> str:
 
 def _named_params(text: str, s: "Scheme") -> str:
     """Parameter ids in a scenario's description of its changes shown by name."""
-    return re.sub(r"\b[a-z][a-z0-9_]*\.[a-z_0-9]+\b", lambda m: parameter_label(s, m.group(0)), str(text))
+    named = re.sub(r"\b[a-z][a-z0-9_]*\.[a-z_0-9]+\b", lambda m: parameter_label(s, m.group(0)), str(text))
+    return re.sub(r"= (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)", lambda m: "= " + number_text(float(m.group(1)), 4), named)
 
 
 def _probability(analyses: Analyses) -> str:
