@@ -51,7 +51,7 @@ th,td{padding:.25rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f4f4f4;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}
 .summary{font-size:1.08rem;background:#f5f8fb;border-left:4px solid #2166ac;padding:.6rem 1rem;margin:1rem 0}
 .summary p{margin:.35rem 0}
-.top{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1.5rem;align-items:start}
+.top{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:1.5rem;align-items:start}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem}
 .card h2{margin-top:.2rem}
 .big{font-size:2.2rem;font-weight:600;color:#1b7837}.big.below{color:#444}
@@ -65,7 +65,8 @@ abbr{text-decoration:none}
 @page{size:A4;margin:15mm 12mm}
 @media print{
 body{margin:0;max-width:none;padding:0;font-size:10pt}
-.top,.grid{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
+.grid{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
+.top{grid-template-columns:minmax(0,1fr);gap:.6rem}
 table{font-size:8pt}th,td{padding:.15rem .3rem}
 h2,h3{break-after:avoid;page-break-after:avoid}
 tr,img,.summary,li{break-inside:avoid;page-break-inside:avoid}
@@ -143,7 +144,13 @@ def _table(headers, rows, numeric=None, row_class=None, titles=None) -> str:
 
 
 def _pct(x: float) -> str:
+    """A rate as the scheme gives it (12.5%)."""
     return f"{number_text(100 * x, 3)}%"
+
+
+def _share(x: float) -> str:
+    """A share of a total, to two significant figures (57%, 6.4%)."""
+    return f"{number_text(100 * x, 2)}%"
 
 
 # --------------------------------------------------------------------------- public text
@@ -208,7 +215,10 @@ def _named(text: str, scheme: "Scheme") -> str:
 
 
 def _listing(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """"a, b and c"; with semicolons when a name has a comma of its own."""
+    sep = "; " if any("," in i for i in items) else ", "
+    last = "; and " if sep == "; " and len(items) > 2 else " and "
+    return items[0] if len(items) == 1 else sep.join(items[:-1]) + last + items[-1]
 
 
 def _psa_interval(analyses: Analyses) -> tuple[float, float, float] | None:
@@ -236,10 +246,14 @@ def summary_sentences(analyses: Analyses) -> list[str]:
     s, cur = result.scheme, result.scheme.currency
     led = result.ledger
     spend = led[led["spend"] > 0].sort_values("spend", ascending=False)
-    payers = [f"{r['name']} ({_pct(r['spend'] / result.investment)})" if len(spend) > 1 else str(r["name"])
-              for _, r in spend.head(3).iterrows()]
-    more = f" and {len(spend) - 3} others" if len(spend) > 3 else ""
-    pays = (f"{_listing(payers)}{more} pay{'s' if len(spend) == 1 else ''} for the scheme: "
+    shown = spend if len(spend) <= 4 else spend.head(3)
+    payers = [f"{r['name']} ({_share(r['spend'] / result.investment)})" if len(spend) > 1 else str(r["name"])
+              for _, r in shown.iterrows()]
+    if len(spend) > len(shown):
+        payers.append(f"{len(spend) - len(shown)} others")
+    first = str(spend["name"].iloc[0]).split()[0] if len(spend) else ""
+    one = len(spend) == 1 and not (first.endswith("s") and not first.isupper())  # "Others pay", "NHS pays"
+    pays = (f"{_listing(payers)} pay{'s' if one else ''} for the scheme: "
             f"{money(result.investment, cur)} in present value over {s.horizon} year{'s' if s.horizon != 1 else ''}.")
     gains = led[led["total_value"] > 0].sort_values("total_value", ascending=False)
     if not len(gains):
@@ -249,8 +263,9 @@ def summary_sentences(analyses: Analyses) -> list[str]:
         cash = float(led["fiscal_cashable"].clip(lower=0).sum()) if "fiscal_cashable" in led else 0.0
         share = cash / result.present_value if result.present_value > 0 else math.nan
         cash_text = ("none of it is cashable (no budget can be released)" if cash == 0 else
-                     f"{money(cash, cur)} of it ({_pct(share)}) is cashable, money a budget could release")
-        saves = (f"The value of {money(result.present_value, cur)} goes mostly to {_listing(top)}; {cash_text}.")
+                     f"{money(cash, cur)} of it ({_share(share)}) is cashable, money a budget could release")
+        where = "all goes to" if len(gains) == 1 else "goes mostly to"
+        saves = f"The value of {money(result.present_value, cur)} {where} {_listing(top)}; {cash_text}."
     iv = _psa_interval(analyses)
     ratio = f"{ratio_text(result.sroi_ratio)} : 1"
     if iv is not None and analyses.psa is not None:
@@ -291,6 +306,10 @@ def _p_text(p: float) -> str:
     return "below 0.01" if p < 0.005 else "above 0.99" if p >= 0.995 else f"{p:.2f}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _assumption_line(result: Result) -> str:
     a = result.assumptions
     if not a["numbers"] and not a["inputs"]:
@@ -298,8 +317,9 @@ def _assumption_line(result: Result) -> str:
     cls = " class='warn'" if a["flagged"] else " class='muted'"
     gate = (f" That is above the {100 * a['threshold']:.0f}% threshold: read the ratio as resting on assumptions "
             "more than on evidence." if a["flagged"] else "")
-    return (f"<p{cls}>{_pct(a['share_of_value'])} of the present value rests on numbers marked as assumptions "
-            f"({len(a['numbers'])} numbers in {len(a['outcomes'])} outcomes); {_pct(a['share_of_investment'])} "
+    return (f"<p{cls}>{_share(a['share_of_value'])} of the present value rests on numbers marked as assumptions "
+            f"({_count(len(a['numbers']), 'number')} in {_count(len(a['outcomes']), 'outcome')}); "
+            f"{_share(a['share_of_investment'])} "
             f"of the investment.{gate}</p>")
 
 
@@ -332,11 +352,11 @@ def _valued_card(result: Result) -> str:
     (the scheme's gaps)."""
     s, cur = result.scheme, result.scheme.currency
     out = ["<section class='card'><h2>What is valued, and what is not</h2>",
-           f"<p class='muted'>The ratio counts these {len(s.outcomes)} outcome{'s' if len(s.outcomes) != 1 else ''}"
-           " only:</p><ul class='valued'>"]
+           "<p class='muted'>The ratio counts " + (f"these {len(s.outcomes)} outcomes" if len(s.outcomes) != 1
+                                                   else "this outcome") + " only:</p><ul class='valued'>"]
     resting = {k: [c for c in cs if "is an assumption" in c] for k, cs in _outcome_caveats(result).items()}
     for k, (o, (_, r)) in enumerate(zip(s.outcomes, result.by_outcome.iterrows())):
-        share = "" if not math.isfinite(r["share"]) else f", {_pct(r['share'])}"
+        share = "" if not math.isfinite(r["share"]) else f", {_share(r['share'])}"
         note = "".join(f"<br><span class='warn caveat'>&#9888; {_e(c)}</span>" for c in resting.get(k, []))
         out.append(f"<li title='{_e(o.id)}'>{_e(o.outcome)} <span class='muted'>({_e(s.holder_name(o.beneficiary))}, "
                    f"{_e(TYPE_LABELS[o.value_type])}: {_e(money(r['present_value'], cur))}{_e(share)})</span>"
