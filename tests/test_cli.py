@@ -252,6 +252,12 @@ def test_every_table_command_writes_csv_and_json(capsys):
     assert "nhs.critical_care_adult_bed_day_average_2024_25" in set(t["id"]) and "source" in t.columns
     assert main(["proxies", "search", "bed day", "--format", "json"]) == 0
     assert {r["id"] for r in json.loads(capsys.readouterr().out)} == set(t["id"])
+    pid = "nhs.critical_care_adult_bed_day_average_2024_25"
+    assert main(["proxies", "show", pid, "--year", "2019", "--format", "json"]) == 0
+    (shown,) = json.loads(capsys.readouterr().out)
+    from sroi.proxies import load_library
+
+    assert shown["rebased_value"] == load_library().get(pid).rebased("2019") and shown["rebased_to"] == "2019"
 
     assert main(["reproduce", "published/wsipp_2004_nurse_family_partnership", "--format", "csv"]) == 0
     t = pd.read_csv(io.StringIO(capsys.readouterr().out))

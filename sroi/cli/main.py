@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     pw = psub.add_parser("show", help="show one proxy with its provenance and its rebased value")
     pw.add_argument("id")
     pw.add_argument("--year", help="price year to rebase to, e.g. 2024-25 or 2024")
+    pw.add_argument("--format", choices=FORMATS, default="text",
+                    help="text (default), or csv or json with every field (and, with --year, the rebased value)")
 
     exa = sub.add_parser("examples", help="list the bundled example schemes, or copy one where you can edit it")
     esub = exa.add_subparsers(dest="examples_command", metavar="ACTION")
@@ -348,18 +350,21 @@ def _proxy_lines(records) -> str:
                      f"{r.description}" for r in records)
 
 
-def _proxy_table(records, fmt: str) -> str:
-    """Proxy records with every field, as CSV or JSON (price years as written, e.g. 2019-20)."""
+def _proxy_table(records, fmt: str, extra: dict | None = None) -> str:
+    """Proxy records with every field, as CSV or JSON (price years as written, e.g. 2019-20);
+    ``extra`` adds columns (the same for every record)."""
     from dataclasses import asdict, fields
 
     import pandas as pd
 
     from ..proxies import ProxyRecord
 
-    rows = [{k: (str(v) if k == "price_year" else v) for k, v in asdict(r).items()} for r in records]
+    rows = [{**{k: (str(v) if k == "price_year" else v) for k, v in asdict(r).items()}, **(extra or {})}
+            for r in records]
     if fmt == "json":
         return json.dumps(rows, indent=2, allow_nan=False)
-    return safe_csv(pd.DataFrame(rows, columns=[f.name for f in fields(ProxyRecord)]).set_index("id"))
+    return safe_csv(pd.DataFrame(rows, columns=[f.name for f in fields(ProxyRecord)] + list(extra or {}))
+                    .set_index("id"))
 
 
 def _proxies(args: argparse.Namespace) -> int:
@@ -385,9 +390,11 @@ def _proxies(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     rows = [("id", r.id), ("description", r.description), ("area", r.area),
             ("value", f"{money(r.value, r.currency, 2)} {r.unit} ({r.price_year} prices)")]
+    extra: dict = {}
     if args.year:
         deflator = load_deflator(r.currency)
         try:
+            extra = {"rebased_to": args.year, "rebased_value": r.rebased(args.year, deflator)}
             rows.append((f"in {args.year} prices",
                          f"{money(r.rebased(args.year, deflator), r.currency, 2)} {r.unit} (x "
                          f"{deflator.factor(r.price_year, args.year):.6f}, {deflator.title})"))
@@ -398,6 +405,9 @@ def _proxies(args: argparse.Namespace) -> int:
              ("source", r.source), ("table or page", r.table_or_page), ("url", r.url), ("licence", r.licence),
              ("verification", r.verification), ("confidence", r.confidence), ("checked", r.checked),
              ("notes", r.notes or "-"), ("table", r.table)]
+    if args.format != "text":
+        _emit(_proxy_table([r], args.format, extra), None, False)
+        return 0
     w = max(len(k) for k, _ in rows)
     print("\n".join(f"{k.ljust(w)}  {v}" for k, v in rows))
     return 0
