@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from .results import Result
 
-__all__ = ["result_text", "result_html", "money", "ratio_text"]
+__all__ = ["result_text", "result_html", "money", "ratio_text", "number_text", "parameter_label"]
 
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 TYPE_LABELS = {"fiscal_cashable": "cashable", "fiscal_non_cashable": "non-cashable",
@@ -23,6 +23,45 @@ def money(x: float, currency: str = "GBP", digits: int = 0) -> str:
     sym = SYMBOLS.get(currency, currency + " ")
     sign = "-" if x < 0 else ""
     return f"{sign}{sym}{abs(x):,.{digits}f}"
+
+
+def number_text(x: float | None, sig: int = 3) -> str:
+    """``x`` for people: thousands separators, ``sig`` significant figures but never fewer
+    than the whole number (10,920 stays 10,920, not 1.09e+04), no trailing zeros, never
+    scientific notation; ``"-"`` for a missing value and ``"n/a"`` for nan or infinity.
+
+    >>> number_text(10920.4), number_text(0.005237), number_text(12.5), number_text(0.1 + 0.2)
+    ('10,920', '0.00524', '12.5', '0.3')
+    """
+    if x is None:
+        return "-"
+    if not math.isfinite(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    decimals = max(0, sig - 1 - math.floor(math.log10(abs(x))))
+    text = f"{x:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def parameter_label(scheme, name: str) -> str:
+    """A parameter's name for people (``lower_cost_support.engagement`` reads "People who
+    would otherwise ...: engagement"): the outcome's or input's own words, then the field."""
+    head, _, field = name.partition(".")
+    if head == "cohort" and field.startswith("year"):
+        return f"Participants, year {field[4:]}"
+    if name == "discounting.rate":
+        return "Discount rate"
+    words = {"proxy": "financial proxy", "unit_cost": "unit cost", "drop_off": "drop-off"}.get(field, field)
+    for o in scheme.outcomes:
+        if o.id == head:
+            return f"{o.outcome}: {words}"
+    for i in scheme.inputs:
+        if i.id == head:
+            return f"{i.description}: {words}"
+    return name
 
 
 def ratio_text(x: float, digits: int = 2) -> str:
@@ -44,7 +83,7 @@ def ratio_interval_text(x: float) -> str:
 
 
 def months_text(x: float) -> str:
-    return "not within the horizon" if not math.isfinite(x) else f"{x:.1f} months"
+    return "not within the horizon" if not math.isfinite(x) else f"{x:,.1f} months"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:

@@ -8,7 +8,7 @@ that line and exits with status 2.
 
 from __future__ import annotations
 
-__all__ = ["ScenarioError", "PriceYearError"]
+__all__ = ["ScenarioError", "ScenarioErrors", "PriceYearError"]
 
 
 class ScenarioError(ValueError):
@@ -37,6 +37,23 @@ class ScenarioError(ValueError):
 
     def __reduce__(self):  # keep pickling (e.g. multiprocessing) working
         return (type(self), (self.file, self.field, self.message))
+
+
+class ScenarioErrors(ScenarioError):
+    """Several independent problems found in one pass over a file, in file order. Its
+    ``str`` is one line per problem, each naming the file and the field; ``file``,
+    ``field`` and ``message`` are the first problem's, and ``errors`` holds them all."""
+
+    def __init__(self, errors) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.file, first.field, first.message)
+
+    def __str__(self) -> str:
+        return "\n".join(ScenarioError.__str__(e) for e in self.errors)
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
 
 class PriceYearError(ValueError):

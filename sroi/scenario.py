@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, cast, overload
 
 from .discounting import HEALTH_SCHEDULES, OUTCOME_SCHEDULES
-from .errors import PriceYearError, ScenarioError
+from .errors import PriceYearError, ScenarioError, ScenarioErrors
 from .model import (
     FORMAT_VERSION,
     BUDGET_HOLDERS,
@@ -212,13 +212,39 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+class _Stop(Exception):
+    """A branch of the file stops being read: its problems are already recorded and the
+    checks after it would only repeat them."""
+
+
 class _Reader:
-    """Walks a parsed scheme, validating as it builds the model objects."""
+    """Walks a parsed scheme, validating as it builds the model objects.
+
+    Problems in independent parts of the file (each top-level field, each input and
+    outcome, each field of an outcome) are all recorded and reported together, one line
+    each (:class:`ScenarioErrors`); a structural problem (a missing required field, a
+    table that is not a table) stops only its own branch."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.tables: tuple[str, ...] = ()
         self._library = None
+        self.errors: list[ScenarioError] = []
+
+    def attempt(self, build, default: Any = None) -> Any:
+        """``build()``; if it fails, its problem is recorded and ``default`` returned."""
+        try:
+            return build()
+        except ScenarioError as exc:
+            self.errors.append(exc)
+        except _Stop:
+            pass
+        return default
+
+    def stop_if_new(self, mark: int) -> None:
+        """Stop this branch if problems were recorded since ``len(self.errors)`` was ``mark``."""
+        if len(self.errors) > mark:
+            raise _Stop
 
     def library(self):
         if self._library is None:
@@ -244,16 +270,18 @@ class _Reader:
         if not isinstance(value, Mapping):
             raise self.fail(path, f"must be {what}, got {_type_name(value)}")
         allowed = tuple(allowed)
-        for key in value:
+        for key in value:  # every unknown field is reported; reading goes on
             if not isinstance(key, str):  # a mapping built in Python may have any keys
                 raise self.fail(_join(path, repr(key)), f"a field name must be text, got {_type_name(key)}")
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.65)
                 hint = f"did you mean '{close[0]}'? " if close else ""
-                raise self.fail(_join(path, key), f"unknown field; {hint}allowed: {', '.join(allowed)}")
-        for key in required:
-            if key not in value:
-                raise self.fail(_join(path, key), "missing; this field is required")
+                self.errors.append(self.fail(_join(path, key), f"unknown field; {hint}allowed: {', '.join(allowed)}"))
+        missing = [key for key in required if key not in value]
+        for key in missing:
+            self.errors.append(self.fail(_join(path, key), "missing; this field is required"))
+        if missing:  # what follows reads the required fields
+            raise _Stop
         return value
 
     def array_of_tables(self, value: Any, path: str, *, min_items: int = 0) -> list[Mapping[str, Any]]:
@@ -426,44 +454,71 @@ class _Reader:
     # -- the scheme ----------------------------------------------------------------------
 
     def scheme(self, data: Any) -> Scheme:
+        """The scheme, or every problem found in one pass: a :class:`ScenarioError` for one,
+        :class:`ScenarioErrors` (one line each) for several."""
+        scheme = self.attempt(lambda: self._scheme(data))
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else ScenarioErrors(self.errors)
+        return scheme
+
+    def _scheme(self, data: Any) -> Scheme:
+        a = self.attempt
         top = self.table(data, "", TOP_KEYS, TOP_REQUIRED, what="a TOML document")
         if "format" in top:
-            self.integer(top["format"], "format", FORMAT_VERSION, FORMAT_VERSION)
-        name = self.string(top, "name", "", required=True)
-        price_base = self.price_year(top, "price_base", "")
-        currency = self.string(top, "currency", "") or "GBP"
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise self.fail("currency", f"must be a three-letter ISO 4217 code such as GBP, got '{currency}'")
-        horizon = self.integer(top["horizon"], "horizon", 1, MAX_HORIZON)
-        self.tables = self.proxy_tables(top.get("proxy_tables", []))
+            a(lambda: self.integer(top["format"], "format", FORMAT_VERSION, FORMAT_VERSION))
+        name = a(lambda: self.string(top, "name", "", required=True))
+        price_base = a(lambda: self.price_year(top, "price_base", ""), PriceYear.parse(2020))
+        currency = a(lambda: self.currency_code(top), "GBP")
+        horizon = a(lambda: self.integer(top["horizon"], "horizon", 1, MAX_HORIZON), MAX_HORIZON)
+        mark = len(self.errors)
+        self.tables = a(lambda: self.proxy_tables(top.get("proxy_tables", [])), ())
+        self.stop_if_new(mark)  # outcomes would name proxies from tables that are not read
         self.currency = currency
-        sources = self.sources(top.get("sources", []))
-        holders = self.budget_holders(top.get("budget_holders", []))
+        sources = a(lambda: self.sources(top.get("sources", [])), ())
+        raw_holders = top.get("budget_holders", [])
+        holders = a(lambda: self.budget_holders(raw_holders), ())
         holder_ids = {**BUDGET_HOLDERS, **{h.id: h.name for h in holders}}
-        discounting = self.discounting(top["discounting"], horizon)
-        cohort, cohort_source = self.cohort(top.get("cohort"), horizon)
-        inputs = tuple(self.input(t, f"inputs[{j}]", price_base, horizon, cohort, holder_ids)
-                       for j, t in enumerate(self.array_of_tables(top["inputs"], "inputs", min_items=1), 1))
-        outcomes = tuple(self.outcome(t, f"outcomes[{i}]", horizon, cohort, holder_ids)
-                         for i, t in enumerate(self.array_of_tables(top["outcomes"], "outcomes", min_items=1), 1))
+        if isinstance(raw_holders, list):  # ids of holders with problems, so references to them are not doubted
+            holder_ids |= {h["id"]: "" for h in raw_holders if isinstance(h, Mapping) and isinstance(h.get("id"), str)
+                           and h["id"] not in holder_ids}
+        discounting = a(lambda: self.discounting(top["discounting"], horizon))
+        raw_cohort = top.get("cohort")
+        stand_in = tuple(Parameter(0.0) for _ in (raw_cohort.get("participants") or [0]
+                                                  if isinstance(raw_cohort, Mapping)
+                                                  and isinstance(raw_cohort.get("participants"), list) else [0]))
+        cohort, cohort_source = a(lambda: self.cohort(raw_cohort, horizon), (stand_in, None))
+        inputs = tuple(a(lambda j=j, t=t: self.input(t, f"inputs[{j}]", price_base, horizon, cohort, holder_ids))
+                       for j, t in enumerate(a(lambda: self.array_of_tables(top["inputs"], "inputs", min_items=1),
+                                               []), 1))
+        outcomes = tuple(a(lambda i=i, t=t: self.outcome(t, f"outcomes[{i}]", horizon, cohort, holder_ids))
+                         for i, t in enumerate(a(lambda: self.array_of_tables(top["outcomes"], "outcomes",
+                                                                              min_items=1), []), 1))
+        gaps = top.get("gaps", [])
+        if not isinstance(gaps, list) or not all(isinstance(g, str) and g.strip() for g in gaps):
+            self.errors.append(self.fail("gaps", "must be an array of non-empty strings, each an evidence gap left "
+                                         "open"))
+        if self.errors:  # the checks below compare parts that must all have been read
+            raise _Stop
+        assert discounting is not None and name is not None
         for i, o in enumerate(outcomes, 1):
             if o.schedule in HEALTH_SCHEDULES and HEALTH_SCHEDULES[o.schedule][0] != discounting.schedule:
                 partner = HEALTH_SCHEDULES[o.schedule][0]
-                raise self.fail(f"outcomes[{i}].schedule", f"'{o.schedule}' is the Green Book's schedule for health "
-                                f"effects and goes beside its standard schedule of the same edition: set "
-                                f"[discounting] schedule = \"{partner}\" (it is '{discounting.schedule}')")
+                self.errors.append(self.fail(
+                    f"outcomes[{i}].schedule", f"'{o.schedule}' is the Green Book's schedule for health effects and "
+                    f"goes beside its standard schedule of the same edition: set [discounting] schedule = "
+                    f"\"{partner}\" (it is '{discounting.schedule}')"))
         seen: dict[str, str] = {}
         labelled: list[tuple[str, tuple[Input | Outcome, ...]]] = [("inputs", inputs), ("outcomes", outcomes)]
         for kind, items in labelled:
             for k, item in enumerate(items, 1):
                 here = f"{kind}[{k}].id"
                 if item.id in seen:
-                    raise self.fail(here, f"duplicate id '{item.id}' (also used by {seen[item.id]}); "
-                                    "ids must be unique across inputs and outcomes")
-                seen[item.id] = f"{kind}[{k}]"
-        gaps = top.get("gaps", [])
-        if not isinstance(gaps, list) or not all(isinstance(g, str) and g.strip() for g in gaps):
-            raise self.fail("gaps", "must be an array of non-empty strings, each an evidence gap left open")
+                    self.errors.append(self.fail(here, f"duplicate id '{item.id}' (also used by {seen[item.id]}); "
+                                                 "ids must be unique across inputs and outcomes"))
+                else:
+                    seen[item.id] = f"{kind}[{k}]"
+        if self.errors:
+            raise _Stop
         scheme = Scheme(
             name=name, price_base=price_base, horizon=horizon, discounting=discounting, inputs=inputs,
             outcomes=outcomes, currency=currency, place=self.string(top, "place", ""),
@@ -475,30 +530,38 @@ class _Reader:
         from dataclasses import replace
 
         if "scenarios" in top:
-            scheme = replace(scheme, scenarios=self.scenarios(top["scenarios"], scheme))
-        uncertainty = self.string(top, "uncertainty", "", choices=("declared", "graded")) or "declared"
+            scheme = replace(scheme, scenarios=a(lambda: self.scenarios(top["scenarios"], scheme), ()))
+        uncertainty = a(lambda: self.string(top, "uncertainty", "", choices=("declared", "graded"))) or "declared"
         if uncertainty == "graded":
             from .uncertainty import apply_grades
 
             scheme = replace(apply_grades(scheme), uncertainty="graded")
         if "correlations" in top:
-            scheme = replace(scheme, correlations=self.correlations(top["correlations"], scheme))
+            scheme = replace(scheme, correlations=a(lambda: self.correlations(top["correlations"], scheme), ()))
         if "distributional" in top:
-            t = self.table(top["distributional"], "distributional", ("eta", "reference_income", "source"))
-            eta = (self.in_range(self.number(t["eta"], "distributional.eta"), "distributional.eta", 0, 10,
-                                 what="must be an elasticity between 0 and 10 (the Green Book uses 1.3)")
-                   if "eta" in t else 1.3)
-            ref = (self.in_range(self.number(t["reference_income"], "distributional.reference_income"),
-                                 "distributional.reference_income", 0, _INF, lo_open=True,
-                                 what="must be an income greater than 0") if "reference_income" in t else None)
-            scheme = replace(scheme, distributional=Distributional(eta, ref, self.string(t, "source",
-                                                                                         "distributional")))
+            scheme = replace(scheme, distributional=a(lambda: self.distributional(top["distributional"])))
         if "payback" in top:
-            scheme = replace(scheme, payback=cast(Any, self.string(top, "payback", "", choices=("discounted",
-                                                                                             "sroi_guide"))))
+            scheme = replace(scheme, payback=a(lambda: self.string(top, "payback", "", choices=(
+                "discounted", "sroi_guide")), "discounted"))
         if "reproduction" in top:
-            scheme = replace(scheme, reproduction=self.reproduction(top["reproduction"], scheme))
+            scheme = replace(scheme, reproduction=a(lambda: self.reproduction(top["reproduction"], scheme)))
         return scheme
+
+    def currency_code(self, top: Mapping[str, Any]) -> str:
+        currency = self.string(top, "currency", "") or "GBP"
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise self.fail("currency", f"must be a three-letter ISO 4217 code such as GBP, got '{currency}'")
+        return currency
+
+    def distributional(self, value: Any) -> Distributional:
+        t = self.table(value, "distributional", ("eta", "reference_income", "source"))
+        eta = (self.in_range(self.number(t["eta"], "distributional.eta"), "distributional.eta", 0, 10,
+                             what="must be an elasticity between 0 and 10 (the Green Book uses 1.3)")
+               if "eta" in t else 1.3)
+        ref = (self.in_range(self.number(t["reference_income"], "distributional.reference_income"),
+                             "distributional.reference_income", 0, _INF, lo_open=True,
+                             what="must be an income greater than 0") if "reference_income" in t else None)
+        return Distributional(eta, ref, self.string(t, "source", "distributional"))
 
     def correlations(self, value: Any, scheme: Scheme) -> tuple[Correlation, ...]:
         """``[[correlations]]``: pairs of uncertain parameters and a rank correlation; the
@@ -594,6 +657,8 @@ class _Reader:
                                    what="a table of parameter names and values")
             pairs = []
             for pname, raw in overrides.items():
+                if pname not in refs:  # reported by table()
+                    continue
                 ref = refs[pname]
                 what = {"rate": "must be a rate between 0 and 1", "years": "must be a number of years greater "
                         "than 0", "discount_rate": "must be a rate from 0 to 1"}.get(ref.kind, "must not be negative")
@@ -729,35 +794,45 @@ class _Reader:
 
     def input(self, t: Mapping[str, Any], path: str, price_base: PriceYear, horizon: int,
               cohort: tuple[Parameter, ...], holders: Mapping[str, str]) -> Input:
+        """One input; its independent fields are all checked even when one is wrong."""
         self.table(t, path, INPUT_KEYS, ("id", "description", "funder"))
-        iid = self.ident(t, path)
-        funder = self.string(t, "funder", path, required=True, choices=holders)
-        basis = self.string(t, "basis", path, choices=("total", "per_participant")) or "total"
-        kind = self.string(t, "kind", path, choices=("cash", "in_kind", "volunteer_time")) or "cash"
-        if basis == "per_participant" and not cohort:
-            raise self.fail(f"{path}.basis", "per_participant needs [cohort] participants")
-        default_years = tuple(range(1, len(cohort) + 1)) if basis == "per_participant" else (1,)
-        years = self.years(t, path, horizon, default_years)
-        money: dict[str, Any] = dict(lo=0.0, hi=_INF, what="must not be negative")
-        amount = quantity = unit_cost = None
-        if "amount" in t:
-            if "quantity" in t or "unit_cost" in t:
-                raise self.fail(f"{path}.amount", "give either amount, or quantity and unit_cost, not both")
-            amount = self.parameter(t["amount"], f"{path}.amount", **money)
-        else:
+        mark = len(self.errors)
+        a = self.attempt
+
+        def basis_and_years() -> tuple[str, tuple[int, ...]]:
+            basis = self.string(t, "basis", path, choices=("total", "per_participant")) or "total"
+            if basis == "per_participant" and not cohort:
+                raise self.fail(f"{path}.basis", "per_participant needs [cohort] participants")
+            default_years = tuple(range(1, len(cohort) + 1)) if basis == "per_participant" else (1,)
+            return basis, self.years(t, path, horizon, default_years)
+
+        def amounts() -> tuple[Parameter | None, Parameter | None, Parameter | None]:
+            money: dict[str, Any] = dict(lo=0.0, hi=_INF, what="must not be negative")
+            if "amount" in t:
+                if "quantity" in t or "unit_cost" in t:
+                    raise self.fail(f"{path}.amount", "give either amount, or quantity and unit_cost, not both")
+                return self.parameter(t["amount"], f"{path}.amount", **money), None, None
             if "quantity" not in t or "unit_cost" not in t:
                 missing = "unit_cost" if "quantity" in t else "quantity" if "unit_cost" in t else "amount"
                 raise self.fail(f"{path}.{missing}", "missing; an input needs an amount, or a quantity and a "
                                 "unit_cost")
-            quantity = self.parameter(t["quantity"], f"{path}.quantity", **money)
-            unit_cost = self.parameter(t["unit_cost"], f"{path}.unit_cost", **money)
-        return Input(
-            id=iid, description=self.string(t, "description", path, required=True), funder=funder,
-            years=years, price_year=self.price_year(t, "price_year", path, default=price_base),
-            amount=amount, quantity=quantity, unit_cost=unit_cost, unit=self.string(t, "unit", path),
-            basis=cast(Any, basis), kind=cast(Any, kind), source=self.string(t, "source", path),
-            note=self.string(t, "note", path), grade=self.grade(t["grade"], f"{path}.grade") if "grade" in t else None,
-        )
+            return (None, a(lambda: self.parameter(t["quantity"], f"{path}.quantity", **money)),
+                    a(lambda: self.parameter(t["unit_cost"], f"{path}.unit_cost", **money)))
+
+        iid = a(lambda: self.ident(t, path))
+        funder = a(lambda: self.string(t, "funder", path, required=True, choices=holders))
+        basis, years = a(basis_and_years, ("total", (1,)))
+        kind = a(lambda: self.string(t, "kind", path, choices=("cash", "in_kind", "volunteer_time"))) or "cash"
+        amount, quantity, unit_cost = a(amounts, (None, None, None))
+        fields: dict[str, Any] = dict(
+            description=a(lambda: self.string(t, "description", path, required=True)),
+            price_year=a(lambda: self.price_year(t, "price_year", path, default=price_base)),
+            unit=a(lambda: self.string(t, "unit", path)), source=a(lambda: self.string(t, "source", path)),
+            note=a(lambda: self.string(t, "note", path)),
+            grade=a(lambda: self.grade(t["grade"], f"{path}.grade") if "grade" in t else None))
+        self.stop_if_new(mark)
+        return Input(id=iid, funder=funder, years=years, amount=amount, quantity=quantity, unit_cost=unit_cost,
+                     basis=cast(Any, basis), kind=cast(Any, kind), **fields)
 
     def quantity(self, value: Any, path: str, cohort: tuple[Parameter, ...]) -> Quantity:
         count: dict[str, Any] = dict(lo=0.0, hi=_INF, what="must not be negative")
@@ -863,48 +938,54 @@ class _Reader:
 
     def outcome(self, t: Mapping[str, Any], path: str, horizon: int, cohort: tuple[Parameter, ...],
                 holders: Mapping[str, str]) -> Outcome:
+        """One outcome; each of its fields is checked even when another is wrong."""
         self.table(t, path, OUTCOME_KEYS, OUTCOME_REQUIRED)
-        oid = self.ident(t, path)
+        mark = len(self.errors)
         rate: dict[str, Any] = dict(lo=0.0, hi=1.0, what="must be a rate between 0 and 1")
 
         def rate_field(key: str) -> Parameter:
             return self.parameter(t[key], f"{path}.{key}", **rate) if key in t else Parameter(0.0)
 
-        start = self.integer(t["start_year"], f"{path}.start_year", 1, horizon) if "start_year" in t else 1
-        evidence = Evidence()
-        if "evidence" in t:
+        def evidence() -> Evidence:
+            if "evidence" not in t:
+                return Evidence()
             e = self.table(t["evidence"], f"{path}.evidence", EVIDENCE_KEYS)
-            evidence = Evidence(self.string(e, "source", f"{path}.evidence"),
-                                self.string(e, "confidence", f"{path}.evidence", choices=CONFIDENCE_LEVELS),
-                                self.string(e, "note", f"{path}.evidence"),
-                                self.grade(e["grade"], f"{path}.evidence.grade") if "grade" in e else None)
-        disbenefit = t.get("disbenefit", False)
-        if not isinstance(disbenefit, bool):
-            raise self.fail(f"{path}.disbenefit", f"must be true or false, got {_type_name(disbenefit)}")
-        return Outcome(
-            id=oid,
-            stakeholder=self.string(t, "stakeholder", path, required=True),
-            outcome=self.string(t, "outcome", path, required=True),
-            indicator=self.string(t, "indicator", path),
-            quantity=self.quantity(t["quantity"], f"{path}.quantity", cohort),
-            proxy=self.proxy(t["proxy"], f"{path}.proxy"),
-            start_year=start,
-            duration=self.parameter(t["duration"], f"{path}.duration", lo=0.0, hi=_INF, lo_open=True,
-                                    what="must be a number of years greater than 0"),
-            drop_off=rate_field("drop_off"),
-            deadweight=rate_field("deadweight"),
-            displacement=rate_field("displacement"),
-            attribution=rate_field("attribution"),
-            beneficiary=self.string(t, "beneficiary", path, required=True, choices=holders),
-            value_type=self.string(t, "value_type", path, required=True, choices=OUTCOME_VALUE_TYPES),
-            disbenefit=disbenefit,
-            evidence=evidence,
-            note=self.string(t, "note", path),
-            **self.recipients(t, path),
-            payer=self.payer(t, path, holders),
-            schedule=self.string(t, "schedule", path, choices=OUTCOME_SCHEDULES) or "scheme",
-            **self.cashable_step(t, path),
+            return Evidence(self.string(e, "source", f"{path}.evidence"),
+                            self.string(e, "confidence", f"{path}.evidence", choices=CONFIDENCE_LEVELS),
+                            self.string(e, "note", f"{path}.evidence"),
+                            self.grade(e["grade"], f"{path}.evidence.grade") if "grade" in e else None)
+
+        def disbenefit() -> bool:
+            value = t.get("disbenefit", False)
+            if not isinstance(value, bool):
+                raise self.fail(f"{path}.disbenefit", f"must be true or false, got {_type_name(value)}")
+            return value
+
+        a = self.attempt
+        fields: dict[str, Any] = dict(
+            id=a(lambda: self.ident(t, path)),
+            stakeholder=a(lambda: self.string(t, "stakeholder", path, required=True)),
+            outcome=a(lambda: self.string(t, "outcome", path, required=True)),
+            indicator=a(lambda: self.string(t, "indicator", path)),
+            quantity=a(lambda: self.quantity(t["quantity"], f"{path}.quantity", cohort)),
+            proxy=a(lambda: self.proxy(t["proxy"], f"{path}.proxy")),
+            start_year=a(lambda: self.integer(t["start_year"], f"{path}.start_year", 1, horizon)
+                         if "start_year" in t else 1),
+            duration=a(lambda: self.parameter(t["duration"], f"{path}.duration", lo=0.0, hi=_INF, lo_open=True,
+                                              what="must be a number of years greater than 0")),
+            **{k: a(lambda k=k: rate_field(k)) for k in ("drop_off", "deadweight", "displacement", "attribution")},
+            beneficiary=a(lambda: self.string(t, "beneficiary", path, required=True, choices=holders)),
+            value_type=a(lambda: self.string(t, "value_type", path, required=True, choices=OUTCOME_VALUE_TYPES)),
+            disbenefit=a(disbenefit),
+            evidence=a(evidence),
+            note=a(lambda: self.string(t, "note", path)),
+            **a(lambda: self.recipients(t, path), {}),
+            payer=a(lambda: self.payer(t, path, holders)),
+            schedule=a(lambda: self.string(t, "schedule", path, choices=OUTCOME_SCHEDULES) or "scheme"),
+            **a(lambda: self.cashable_step(t, path), {}),
         )
+        self.stop_if_new(mark)
+        return Outcome(**fields)
 
     def cashable_step(self, t: Mapping[str, Any], path: str) -> dict[str, Any]:
         """``cashable_step = { units = 7300, label = "a 20-bed ward" }`` on a cashable outcome."""

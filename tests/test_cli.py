@@ -245,3 +245,51 @@ def test_run_says_beside_the_headline_what_is_valued_and_what_is_not(tmp_path, c
             in " ".join(block.split()))
     assert ("Not valued (2 evidence gaps, listed below): Welfare; No published cost per coordinator was "
             "found." in " ".join(block.split()))
+
+
+def test_every_table_command_writes_csv_and_json(capsys):
+    """`--format csv|json` wherever a table is printed: the CSV parses, names each row's
+    table in its `section` column and carries the unrounded figures the engine computed."""
+    import io
+
+    import pandas as pd
+
+    import sroi
+
+    result = sroi.run(sroi.load(FNP))
+    assert main(["run", FNP, "--format", "csv"]) == 0
+    t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(t["section"].unique()) == ["headline", "ledger", "outcomes"]
+    row = t[(t["section"] == "headline") & (t["item"] == "sroi_ratio")]
+    assert float(row["value"].iloc[0]) == result.sroi_ratio
+    nhs = t[(t["section"] == "ledger") & (t["item"] == "nhs")]
+    assert float(nhs["total_value"].iloc[0]) == pytest.approx(result.ledger.loc["nhs", "total_value"], rel=1e-15)
+
+    assert main(["sensitivity", FNP, "--tornado", "--switching", "--format", "csv"]) == 0
+    t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert set(t["section"]) == {"tornado", "switching_values"}
+    assert "fnp_programme.amount" in set(t.loc[t["section"] == "tornado", "item"])
+
+    lac = str(ROOT / "scenarios/local_area_coordination.toml")
+    assert main(["check", FNP, lac, "--format", "csv"]) == 0
+    t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(t.columns) == ["file", "code", "field", "message"] and set(t["file"]) == {lac}  # FNP: none
+    assert main(["check", lac, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in rows] == list(t["code"])
+
+    assert main(["proxies", "search", "bed day", "--format", "csv"]) == 0
+    t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert "nhs.critical_care_adult_bed_day_average_2024_25" in set(t["id"]) and "source" in t.columns
+    assert main(["proxies", "search", "bed day", "--format", "json"]) == 0
+    assert {r["id"] for r in json.loads(capsys.readouterr().out)} == set(t["id"])
+    pid = "nhs.critical_care_adult_bed_day_average_2024_25"
+    assert main(["proxies", "show", pid, "--year", "2019", "--format", "json"]) == 0
+    (shown,) = json.loads(capsys.readouterr().out)
+    from sroi.proxies import load_library
+
+    assert shown["rebased_value"] == load_library().get(pid).rebased("2019") and shown["rebased_to"] == "2019"
+
+    assert main(["reproduce", "published/wsipp_2004_nurse_family_partnership", "--format", "csv"]) == 0
+    t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert set(t["section"]) == {"published/wsipp_2004_nurse_family_partnership"} and "within" in t.columns

@@ -252,3 +252,44 @@ def test_command_line_process_exit_status_and_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr == f"{path}: outcomes[1].deadweight: must be a rate between 0 and 1, got 1.2\n"
+
+
+def test_validate_reports_every_independent_error_in_one_pass(tmp_path, capsys):
+    """Five independent mistakes in one file (an unknown top-level field, horizon 0, an
+    unknown funder, a deadweight of 1.5, an unknown value type in a second outcome) are
+    all reported by one run of `sroi validate`, one line each naming the file and the
+    field, with exit status 2; the Python API raises one ScenarioErrors holding all five."""
+    from sroi.errors import ScenarioErrors
+
+    d = minimal(horizon=0, gap=["a typo for gaps"])
+    d["inputs"][0]["funder"] = "nhs_trust"
+    d["outcomes"][0]["deadweight"] = 1.5
+    d["outcomes"].append(dict(d["outcomes"][0], id="second", deadweight=0.1, value_type="cash"))
+    path = tmp_path / "five.toml"
+    path.write_bytes(tomli_w.dumps(d).encode())
+    assert main(["validate", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    fields = ["gap", "horizon", "inputs[1].funder", "outcomes[1].deadweight", "outcomes[2].value_type"]
+    assert [ln.split(": ")[:2] for ln in lines] == [[str(path), f] for f in fields]
+    assert "did you mean 'gaps'?" in lines[0] and lines[1].endswith("must be a whole number from 1 to 200, got 0")
+    assert lines[3].endswith("must be a rate between 0 and 1, got 1.5")
+    with pytest.raises(ScenarioErrors) as info:
+        sroi.load(path)
+    assert [e.field for e in info.value.errors] == fields and info.value.field == "gap"
+
+
+def test_a_structural_error_stops_only_its_branch():
+    """An outcome missing its required fields is reported once (no cascade from the fields
+    that read them), beside an unrelated error elsewhere; a single error stays a plain
+    ScenarioError."""
+    from sroi.errors import ScenarioError, ScenarioErrors
+
+    d = minimal()
+    del d["outcomes"][0]["proxy"]
+    d["inputs"][0]["amount"] = -5
+    with pytest.raises(ScenarioErrors) as info:
+        sroi.from_dict(d)
+    assert [e.field for e in info.value.errors] == ["inputs[1].amount", "outcomes[1].proxy"]
+    with pytest.raises(ScenarioError) as one:
+        sroi.from_dict(minimal(horizon=0))
+    assert type(one.value) is ScenarioError and one.value.field == "horizon"

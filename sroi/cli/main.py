@@ -17,7 +17,8 @@ from ..fileio import OutputExistsError, OutputWriteError
 from ..proxies import AREAS
 from .options import add_set_option, load_with_sets
 from ..fileio import atomic_write, refuse_existing
-from .output import _chart_png, _emit, _write_chart, safe_csv, visible  # noqa: F401  (visible: part of the CLI API)
+from .output import (FORMATS, _chart_png, _emit, _write_chart, safe_csv, sections_csv,  # noqa: F401
+                     visible)  # visible: part of the CLI API
 
 EXIT_BAD_INPUT = 2
 
@@ -29,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scheme file and print its headline table and ledger")
     run.add_argument("file", help="scheme file (TOML)")
-    run.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    run.add_argument("--format", choices=FORMATS, default="text",
+                     help="output format (default: text); csv: the headline, ledger and outcomes tables, each row "
+                          "marked with its section (with --view economic: the economic and fiscal cases)")
     run.add_argument("-o", "--output", help="write to this file instead of standard output")
     run.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     run.add_argument("--view", choices=("sroi", "economic"), default="sroi",
@@ -79,12 +82,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="a bundled evaluation (e.g. published/wsipp_2004_nurse_family_partnership, or its name) "
                           "or a scheme file with a [reproduction] table")
     rpr.add_argument("--all", action="store_true", help="every bundled published evaluation")
-    rpr.add_argument("--format", choices=("text", "json"), default="text")
+    rpr.add_argument("--format", choices=FORMATS, default="text")
     rpr.add_argument("-o", "--output", help="write to this file instead of standard output")
     rpr.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
 
     chk = sub.add_parser("check", help="model checks: the warnings a careful reviewer would raise")
     chk.add_argument("files", nargs="+", help="scheme files (TOML)")
+    chk.add_argument("--format", choices=FORMATS, default="text",
+                     help="text (default); csv or json: one row per warning (file, code, field, message)")
     chk.add_argument("--standard", choices=("green-book", "svi"),
                      help="list, requirement by requirement, what the scheme shows and lacks for HM Treasury's "
                           "Green Book economic case or Social Value International's SROI principles")
@@ -98,9 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     ps = psub.add_parser("search", help="find proxies whose id, description, unit or source match every word")
     ps.add_argument("query")
     ps.add_argument("--area", choices=AREAS)
+    for q in (pl, ps):
+        q.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (default), or csv or json with every field of each proxy")
     pw = psub.add_parser("show", help="show one proxy with its provenance and its rebased value")
     pw.add_argument("id")
     pw.add_argument("--year", help="price year to rebase to, e.g. 2024-25 or 2024")
+    pw.add_argument("--format", choices=FORMATS, default="text",
+                    help="text (default), or csv or json with every field (and, with --year, the rebased value)")
 
     exa = sub.add_parser("examples", help="list the bundled example schemes, or copy one where you can edit it")
     esub = exa.add_subparsers(dest="examples_command", metavar="ACTION")
@@ -128,11 +138,21 @@ def _run(args: argparse.Namespace) -> int:
         from ..economic import economic_case
 
         case = economic_case(result, cost_uplift=args.cost_uplift)
-        text = json.dumps(case.to_dict(), indent=2, allow_nan=False) if args.format == "json" else case.text()
+        if args.format == "csv":
+            import pandas as pd
+
+            head = {"present_value_benefits": case.present_value_benefits,
+                    "present_value_costs": case.present_value_costs, "npsv": case.npsv, "bcr": case.bcr}
+            text = sections_csv({"economic_case": pd.DataFrame({"value": head}),
+                                 "fiscal_case": pd.DataFrame(case.fiscal_case).set_index("budget_holder")})
+        else:
+            text = json.dumps(case.to_dict(), indent=2, allow_nan=False) if args.format == "json" else case.text()
         _emit(text, args.output, args.force)
         return 0
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False)
+    elif args.format == "csv":
+        text = sections_csv({"headline": result.summary, "ledger": result.ledger, "outcomes": result.by_outcome})
     else:
         from ..display import result_text
 
@@ -269,6 +289,8 @@ def _reproduce(args: argparse.Namespace) -> int:
     done = [reproduce(load(path), id=name) for name, path in targets]
     if args.format == "json":
         text = json.dumps([r.to_dict() for r in done], indent=2, allow_nan=False)
+    elif args.format == "csv":
+        text = sections_csv({r.id: r.table for r in done})
     else:
         from ..display import _table
 
@@ -296,12 +318,16 @@ def _check(args: argparse.Namespace) -> int:
     from ..scenario import load
 
     status = 0
+    found: list[dict] = []
     for f in args.files:
         try:
             result = run(load(f))
         except ScenarioError as exc:
             print(exc, file=sys.stderr)
             status = EXIT_BAD_INPUT
+            continue
+        if args.format != "text":
+            found += [{"file": f, "code": w.code, "field": w.field, "message": w.message} for w in result.warnings]
             continue
         if args.standard:
             import textwrap
@@ -320,6 +346,11 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{f}: no warnings")
         for w in result.warnings:
             print(visible(f"{f}: {w}"))
+    if args.format != "text":
+        import pandas as pd
+
+        table = pd.DataFrame(found, columns=["file", "code", "field", "message"]).set_index("file")
+        _emit(safe_csv(table) if args.format == "csv" else json.dumps(found, indent=2), None, False)
     return status
 
 
@@ -349,6 +380,23 @@ def _proxy_lines(records) -> str:
                      f"{r.description}" for r in records)
 
 
+def _proxy_table(records, fmt: str, extra: dict | None = None) -> str:
+    """Proxy records with every field, as CSV or JSON (price years as written, e.g. 2019-20);
+    ``extra`` adds columns (the same for every record)."""
+    from dataclasses import asdict, fields
+
+    import pandas as pd
+
+    from ..proxies import ProxyRecord
+
+    rows = [{**{k: (str(v) if k == "price_year" else v) for k, v in asdict(r).items()}, **(extra or {})}
+            for r in records]
+    if fmt == "json":
+        return json.dumps(rows, indent=2, allow_nan=False)
+    return safe_csv(pd.DataFrame(rows, columns=[f.name for f in fields(ProxyRecord)] + list(extra or {}))
+                    .set_index("id"))
+
+
 def _proxies(args: argparse.Namespace) -> int:
     from ..display import money
     from ..prices import load_deflator
@@ -357,11 +405,13 @@ def _proxies(args: argparse.Namespace) -> int:
     lib = ProxyLibrary.load(args.table)
     for clash in lib.clashes:
         print(f"note: {clash}", file=sys.stderr)
-    if args.proxies_command == "list":
-        print(_proxy_lines(sorted((r for r in lib if not args.area or r.area == args.area), key=lambda r: r.id)))
-        return 0
-    if args.proxies_command == "search":
-        print(_proxy_lines(lib.search(args.query, area=args.area)))
+    if args.proxies_command in ("list", "search"):
+        records = (sorted((r for r in lib if not args.area or r.area == args.area), key=lambda r: r.id)
+                   if args.proxies_command == "list" else lib.search(args.query, area=args.area))
+        if args.format == "text":
+            print(visible(_proxy_lines(records)))
+        else:
+            _emit(_proxy_table(records, args.format), None, False)
         return 0
     try:
         r = lib.get(args.id)
@@ -370,9 +420,11 @@ def _proxies(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     rows = [("id", r.id), ("description", r.description), ("area", r.area),
             ("value", f"{money(r.value, r.currency, 2)} {r.unit} ({r.price_year} prices)")]
+    extra: dict = {}
     if args.year:
         deflator = load_deflator(r.currency)
         try:
+            extra = {"rebased_to": args.year, "rebased_value": r.rebased(args.year, deflator)}
             rows.append((f"in {args.year} prices",
                          f"{money(r.rebased(args.year, deflator), r.currency, 2)} {r.unit} (x "
                          f"{deflator.factor(r.price_year, args.year):.6f}, {deflator.title})"))
@@ -383,6 +435,9 @@ def _proxies(args: argparse.Namespace) -> int:
              ("source", r.source), ("table or page", r.table_or_page), ("url", r.url), ("licence", r.licence),
              ("verification", r.verification), ("seen in", r.seen_in), ("checked", r.checked),
              ("notes", r.notes or "-"), ("table", r.table)]
+    if args.format != "text":
+        _emit(_proxy_table([r], args.format, extra), None, False)
+        return 0
     w = max(len(k) for k, _ in rows)
     print("\n".join(f"{k.ljust(w)}  {v}" for k, v in rows))
     return 0

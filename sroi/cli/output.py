@@ -8,7 +8,7 @@ import sys
 
 from ..fileio import OutputWriteError, atomic_write
 
-__all__ = ["visible", "safe_csv"]  # and _emit, _write_chart for the commands
+__all__ = ["visible", "safe_csv", "sections_csv", "FORMATS"]  # and _emit, _write_chart for the commands
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f, *range(0x80, 0xa0))}
@@ -74,3 +74,24 @@ def safe_csv(table) -> str:
             out[c] = out[c].map(neutral)
     return out.to_csv(lineterminator="\n")
 
+
+
+#: The output formats of every command that prints a table.
+FORMATS = ("text", "csv", "json")
+
+
+def sections_csv(frames) -> str:
+    """Several tables as one CSV: a ``section`` column naming the table, an ``item``
+    column holding each table's row labels, then the union of their columns (blank where
+    a table has no such column). ``frames`` maps section names to DataFrames."""
+    import pandas as pd
+
+    parts = []
+    for name, df in frames.items():
+        t = df.astype(object).copy()
+        t.insert(0, "item", [str(i) for i in t.index])
+        t.index = pd.Index([name] * len(t), name="section")
+        parts.append(t)
+    if not parts:
+        return "section,item\n"
+    return safe_csv(pd.concat(parts, sort=False))

@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_set_option(p)
     p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
     p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                   help="text (default), json, or csv: every table, each row marked with its section")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
 
@@ -171,23 +172,27 @@ def handle(args: argparse.Namespace) -> str:
         args.tornado = args.switching = args.scenarios = True
     text = [f"{scheme.name}: sensitivity analysis"]
     data: dict = {"scheme": scheme.name, "seed": args.seed}
+    frames: dict[str, pd.DataFrame] = {}  # the tables, for --format csv
     if args.tornado:
         ow = one_way(model, spread=args.spread)
         text += ["", f"One-way sensitivity (base SROI ratio {ow.base_ratio:.4g}, NPV {_fmt(ow.base_npv)}), "
                  "largest swing first"]
         text += _table(ow.table, ["low", "base", "high", "ratio_low", "ratio_high", "npv_low", "npv_high"]) \
             if len(ow.table) else ["  (no parameter has low/high; use --spread to vary every parameter)"]
+        frames["tornado"] = ow.table
         data["tornado"] = {"base_ratio": _num(ow.base_ratio), "base_npv": _num(ow.base_npv),
                            "rows": _records(ow.table)}
     if args.switching:
         sv = switching_values(model, target_ratio=args.target).table
         text += ["", f"Switching values: where the SROI ratio reaches {args.target:g}, others at base"]
         text += _table(sv, ["base", "switching_value", "change", "method", "note"])
+        frames["switching_values"] = sv
         data["switching_values"] = {"target_ratio": args.target, "rows": _records(sv)}
     if args.scenarios:
         table, _ = run_scenarios(model)
         text += ["", "Named scenarios"]
         text += _table(table, ["present_value", "investment", "npv", "sroi_ratio", "changes"])
+        frames["scenarios"] = table
         data["scenarios"] = _records(table)
     if args.psa:
         keep = None
@@ -211,6 +216,7 @@ def handle(args: argparse.Namespace) -> str:
                     f"{'the opposite' if p == 1 else 'exceeding it'} is below about 1 in {r.n:,}, not zero)"
                     if p in (0.0, 1.0) else "")]
         text += _table(s, list(s.columns))
+        frames["psa"] = s
         data["psa"] = {"draws": r.n, "method": r.method, "seed": r.seed, "threshold": args.threshold,
                        "p_ratio_exceeds_threshold": p, "p_ratio_exceeds_1": r.prob_ratio_exceeds(1.0),
                        "summary": _records(s)}
@@ -223,11 +229,13 @@ def handle(args: argparse.Namespace) -> str:
                 ev = r.evppi(args.threshold).to_frame()
                 ev.index.name = "parameter"
                 text += _table(ev, ["evppi"])
+                frames["evppi"] = ev
                 data["psa"]["evppi"] = _records(ev)
                 groups = r.evppi_groups(args.threshold).to_frame()
                 groups.index.name = "group"
                 text += ["", "  Partial EVPI of groups of parameters learnt together"]
                 text += _table(groups, ["evppi"])
+                frames["evppi_groups"] = groups
                 data["psa"]["evppi_groups"] = _records(groups)
                 people = sum(p.base for p in scheme.cohort)
                 if people:
@@ -244,6 +252,7 @@ def handle(args: argparse.Namespace) -> str:
                 text += ["", "  Proposed studies (EVSI by the Gaussian approximation; ENBS = EVSI - cost)"]
                 st = pd.DataFrame(studies).set_index("parameter")
                 text += _table(st, ["sample_size", "cost", "evsi", "enbs"])
+                frames["studies"] = st
                 data["psa"]["studies"] = _records(st)
     if args.sobol:
         seed = args.seed if args.seed is not None else data.get("seed")
@@ -252,7 +261,12 @@ def handle(args: argparse.Namespace) -> str:
         if scheme.correlations or pairs:
             text += ["  (Sobol indices assume independent parameters: the correlations are not applied here)"]
         text += _table(so.table, ["S1", "S1_conf", "ST", "ST_conf"])
+        frames["sobol"] = so.table
         data["sobol"] = {"n": so.n, "evaluations": so.evaluations, "seed": so.seed, "rows": _records(so.table)}
     if args.format == "json":
         return json.dumps(data, indent=2, allow_nan=False)
+    if args.format == "csv":
+        from .output import sections_csv
+
+        return sections_csv(frames)
     return "\n".join(text)
