@@ -256,6 +256,7 @@ def test_every_table_command_writes_csv_and_json(capsys):
 
     import sroi
 
+    FNP = str(ROOT / "tests/schemes/fnp_injuries.toml")  # the earlier FNP model: NHS injury care only
     result = sroi.run(sroi.load(FNP))
     assert main(["run", FNP, "--format", "csv"]) == 0
     t = pd.read_csv(io.StringIO(capsys.readouterr().out))

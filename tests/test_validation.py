@@ -166,6 +166,13 @@ CASES = [
     ("future-format", minimal(format=2), "format: must be a whole number from 1 to 1, got 2"),
     ("bad-currency", minimal(currency="pounds"),
      "currency: must be a three-letter ISO 4217 code such as GBP, got 'pounds'"),
+    # sd 100 on a mean of 100,000 (0.1%): the gamma's shape would be 1,000,000; the table
+    # sroi samples from cannot be built below about 0.15% (see GAMMA_MIN_CV)
+    ("gamma-too-narrow", outcome(proxy={"value": {"base": 100000, "distribution": {"type": "gamma", "sd": 100}},
+                                        "unit": "per person", "price_year": 2024, "source": "test"}),
+     "outcomes[1].proxy.value.distribution.sd: 100 is too narrow for a gamma with mean 100000 to be sampled (its "
+     "shape would exceed 250,000): give an sd of at least 200 (0.2% of the mean), or a normal distribution, "
+     "which a gamma this narrow all but is"),
     ("bad-confidence", outcome(evidence={"confidence": "strong"}),
      "outcomes[1].evidence.confidence: 'strong' is not allowed; allowed: high, medium, low"),
     ("builtin-holder-redeclared", minimal(budget_holders=[{"id": "nhs", "name": "NHS"}]),
