@@ -181,7 +181,8 @@ def test_racing_writers_of_one_new_file_only_one_wins(tmp_path):
 
 def test_numbers_that_would_overflow_and_distributions_too_narrow_to_sample(tmp_path, capsys):
     """Hostile inputs the validator once passed: 1e308 pounds (the sums overflowed) and a
-    gamma of £100,000 +/- £100 (its table cannot be built): one line naming the field, exit 2."""
+    gamma of £100,000 +/- £100 (its table cannot be built, so it is refused when the file
+    loads, by every command): one line naming the field, exit 2."""
     import tomli_w
 
     from .conftest import minimal
@@ -198,11 +199,12 @@ def test_numbers_that_would_overflow_and_distributions_too_narrow_to_sample(tmp_
     narrow["outcomes"][0]["deadweight"] = {"base": 0.2, "distribution": {"type": "beta", "sd": 0.05}}
     path = tmp_path / "narrow.toml"
     path.write_text(tomli_w.dumps({"format": 1, **narrow}))
-    for args in (["sensitivity", str(path), "--psa", "100"], ["sensitivity", str(path), "--sobol", "64"],
-                 ["report", str(path), "-o", str(tmp_path / "r.html")]):
+    for args in (["validate", str(path)], ["sensitivity", str(path), "--psa", "100"],
+                 ["sensitivity", str(path), "--sobol", "64"], ["report", str(path), "-o", str(tmp_path / "r.html")]):
         assert main(args) == 2, args
         out, err = capsys.readouterr()
-        assert err.startswith(f"{path}: inputs[1].amount.distribution: cannot be sampled: a gamma distribution")
+        assert err.startswith(f"{path}: inputs[1].amount.distribution.sd: 100 is too narrow for a gamma with mean "
+                              "100000 to be sampled")
         assert err.count("\n") == 1
     assert not (tmp_path / "r.html").exists()
 
