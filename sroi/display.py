@@ -151,9 +151,13 @@ def _setting(result: "Result") -> str:
     return f"{s.currency}, {s.price_base} prices; {s.horizon}-year horizon; {sched}, {conv}"
 
 
-def _caveats(result: "Result") -> list[str]:
-    """Beside the headline: how much rests on assumptions, and how sure the figure is
-    (a deterministic run gives no interval; say where one comes from, or that none can)."""
+def _caveat_paragraphs(result: "Result") -> list[str]:
+    """Beside the headline: the weighted figures, how much rests on assumptions, whether
+    the headline is illustrative (:func:`sroi.uncertainty.illustrative`, as the league
+    table marks it), and how sure the figure is (a deterministic run gives no interval;
+    say where one comes from, or that none can); then what is and is not valued."""
+    from .uncertainty import illustrative
+
     out = []
     d = result.distributional
     if d is not None:
@@ -170,6 +174,9 @@ def _caveats(result: "Result") -> list[str]:
                 "on evidence" if a["flagged"] else "")
         out.append(f"{100 * a['share_of_value']:.0f}% of the present value rests on numbers marked as assumptions "
                    f"({len(a['numbers'])} numbers in {len(a['outcomes'])} outcomes){gate}.")
+    flag, why = illustrative(result)
+    if flag:
+        out.append(f"Illustrative (marked † in a league table): {why}.")
     uncertain = sum(1 for r in result.model.refs
                     if r.parameter.distribution is not None and r.parameter.distribution.kind != "fixed")
     if uncertain:
@@ -178,9 +185,18 @@ def _caveats(result: "Result") -> list[str]:
     else:
         out.append("How sure: no parameter is uncertain, so no interval can be given (add uncertainty = "
                    "\"graded\" or distributions to the scheme).")
+    valued, missing = coverage(result)
+    out.append(f"Valued ({len(valued)} outcome{'' if len(valued) == 1 else 's'}): " + "; ".join(valued) + ".")
+    out.append(f"Not valued ({len(missing)} evidence gaps, listed below): " + "; ".join(missing) + "."
+               if missing else "Not valued: the scheme lists no evidence gaps.")
+    return out
+
+
+def _caveats(result: "Result") -> list[str]:
+    """:func:`_caveat_paragraphs` wrapped to fit 100 columns after a two-space indent."""
     import textwrap
 
-    return [w for line in out for w in textwrap.wrap(line, 96, subsequent_indent="  ")]
+    return [w for line in _caveat_paragraphs(result) for w in textwrap.wrap(line, 96, subsequent_indent="  ")]
 
 
 def gap_topic(gap: str, width: int = 48) -> str:
@@ -194,7 +210,7 @@ def gap_topic(gap: str, width: int = 48) -> str:
     head, colon, _ = gap.partition(":")
     if colon and 0 < len(head.strip()) <= width:
         return head.strip()
-    first = gap.split(". ")[0].strip().rstrip(".")
+    first = re.split(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)\. ", gap)[0].strip().rstrip(".")
     clause = re.split(r" \(|, |; | - | — ", first, maxsplit=1)[0].strip()
     if len(clause) <= width and len(clause.split()) >= 2:
         return clause
@@ -223,17 +239,6 @@ def coverage(result: "Result") -> tuple[list[str], list[str]]:
     return valued, [gap_topic(g) for g in s.gaps]
 
 
-def _coverage_lines(result: "Result") -> list[str]:
-    valued, missing = coverage(result)
-    out = wrapped(f"Valued ({len(valued)} outcome{'' if len(valued) == 1 else 's'}): " + "; ".join(valued) + ".", "  ", "  ")
-    if missing:
-        out += wrapped(f"Not valued ({len(missing)} evidence gaps, listed below): " + "; ".join(missing) + ".",
-                       "  ", "  ")
-    else:
-        out += wrapped("Not valued: the scheme lists no evidence gaps.", "  ", "  ")
-    return out
-
-
 def wrapped(text: str, indent: str = "", more: str = "  ") -> list[str]:
     """``text`` wrapped to 100 columns after ``indent``; continuation lines indented by
     ``more`` beyond it."""
@@ -249,7 +254,6 @@ def result_text(result: "Result") -> str:
     width = max(len(k) for k, _ in _headline(result))
     out += [f"  {k.ljust(width)}  {v}" for k, v in _headline(result)]
     out += [f"  {line}" for line in _caveats(result)]
-    out += _coverage_lines(result)
     out += ["", "Who pays, who saves (present values)"]
     headers, rows = _ledger_rows(result)
     lines = _table(headers, rows, right=[False] + [True] * (len(headers) - 1))
@@ -295,13 +299,17 @@ def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Se
 
 
 def result_html(result: "Result") -> str:
-    """The same content as :func:`result_text`, as an HTML fragment (all text escaped)."""
+    """The headline, what rests on assumptions, how sure it is, what is and is not valued,
+    the ledger, the outcomes, the gaps and the model checks, as an HTML fragment (all text
+    escaped); :func:`result_text` is the same in plain text, with the capacity-step table."""
     e = html.escape
     s = result.scheme
+    ledger_headers, ledger_rows = _ledger_rows(result)
     parts = [f"<div class='sroi-result'><h3>{e(s.name)}</h3><p>{e(_setting(result))}</p>",
              _html_table(["", ""], _headline(result), [False, True]),
+             "".join(f"<p>{e(line.strip())}</p>" for line in _caveat_paragraphs(result)),
              "<h4>Who pays, who saves (present values)</h4>",
-             _html_table(*_ledger_rows(result), right=[False] + [True] * 8),
+             _html_table(ledger_headers, ledger_rows, right=[False] + [True] * (len(ledger_headers) - 1)),
              "<h4>Outcomes</h4>", _html_table(*_outcome_rows(result), right=[False] * 4 + [True, True])]
     if s.gaps:
         parts.append("<h4>Evidence gaps left open</h4><ul>" + "".join(f"<li>{e(g)}</li>" for g in s.gaps) + "</ul>")

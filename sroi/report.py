@@ -32,6 +32,7 @@ from .display import (TYPE_LABELS, _headline, money, number_text, parameter_labe
                       ratio_text, _setting)
 from .fileio import atomic_write
 from .results import Result
+from .uncertainty import illustrative
 
 if TYPE_CHECKING:
     from .model import Scheme
@@ -340,6 +341,10 @@ def _headline_card(analyses: Analyses) -> str:
                    f"{_e(money(d['weighted_present_value'], cur))}, ratio {_e(ratio_text(d['weighted_sroi_ratio']))}"
                    f" : 1, beside the unweighted figures, not instead of them.</p>")
     out.append(_assumption_line(result))
+    flag, why = illustrative(result)
+    if flag:
+        out.append(f"<p class='warn'>Illustrative (marked &dagger; in a league table): {_e(why)}: the headline "
+                   "shows what the scheme could be worth, not what it has been shown to be worth.</p>")
     if s.reproduction is not None and s.reproduction.grade != "rebuilt":
         out.append(f"<p class='warn'>Illustrative: this scheme reproduces a publication only "
                    f"{'in part' if s.reproduction.grade == 'partial' else 'as arithmetic on its totals'}.</p>")

@@ -74,3 +74,55 @@ def test_league_text_marks_illustrative_rows_and_fits_100_columns(tmp_path, caps
     assert any("†" in line and "Scheme resting on claims" in line for line in rows)
     assert "100% of value rests on weak evidence" in out
     assert "Who receives the value, per £ invested (holders grouped by kind)" in out
+
+
+def test_run_and_report_say_illustrative_where_the_league_table_marks_it(tmp_path, capsys):
+    """The same rule everywhere: a scheme resting on grade-6 evidence is marked † in the
+    league table, and its run and report say it is illustrative and why."""
+    from sroi.report import report_html
+    from sroi.sensitivity import analyse
+
+    weak = _scheme((6, 6))
+    p = tmp_path / "weak.toml"
+    p.write_text(tomli_w.dumps(sroi.scenario.to_dict(weak)))
+    assert main(["run", str(p)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Illustrative (marked † in a league table): 100% of value rests on weak evidence" in out
+    html = report_html(analyse(weak, psa_draws=0))
+    assert "Illustrative (marked &dagger; in a league table): 100% of value rests on weak evidence" in html
+    strong = _scheme((2, 2))
+    assert "Illustrative" not in sroi.display.result_text(sroi.run(strong))
+
+
+def test_the_html_result_shows_every_ledger_column_with_all_five_value_types():
+    """A scheme with cashable, non-cashable, economic, social and transfer value has a
+    ledger of 1 + 5 + 4 columns; the notebook's HTML table shows all ten headers."""
+    import re as _re
+
+    base = {"stakeholder": "People", "duration": 1, "quantity": 1,
+            "proxy": {"value": 100, "unit": "per year", "price_year": 2024, "source": "test"}}
+    kinds = [("cash", "fiscal_cashable", "nhs"), ("free", "fiscal_non_cashable", "nhs"),
+             ("earn", "economic", "participant"), ("well", "social", "participant")]
+    outs = [dict(base, id=i, outcome=i, value_type=v, beneficiary=b) for i, v, b in kinds]
+    outs.append(dict(base, id="benefit", outcome="benefit", value_type="transfer", beneficiary="participant",
+                     payer="dwp"))
+    r = sroi.run(sroi.from_dict(minimal(outcomes=outs)))
+    headers, _ = sroi.display._ledger_rows(r)
+    assert len(headers) == 10
+    html = sroi.display.result_html(r)
+    ledger = html.split("Who pays, who saves", 1)[1].split("</table>", 1)[0]
+    assert len(_re.findall("<th[ >]", ledger)) == 10
+    assert all(h in ledger for h in headers[1:])
+
+
+def test_proxy_tables_as_csv_and_json_give_price_years_as_written(capsys):
+    import csv as _csv
+    import io
+    import json
+
+    assert main(["proxies", "show", "cs.looked_after_child_year", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["price_year"] == "2011-12"
+    assert main(["proxies", "search", "looked after", "--format", "csv"]) == 0
+    rows = list(_csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["id"]: r["price_year"] for r in rows}["cs.looked_after_child_year"] == "2011-12"

@@ -383,14 +383,14 @@ def _proxy_lines(records) -> str:
 def _proxy_table(records, fmt: str, extra: dict | None = None) -> str:
     """Proxy records with every field, as CSV or JSON (price years as written, e.g. 2019-20);
     ``extra`` adds columns (the same for every record)."""
-    from dataclasses import asdict, fields
+    from dataclasses import fields
 
     import pandas as pd
 
     from ..proxies import ProxyRecord
 
-    rows = [{**{k: (str(v) if k == "price_year" else v) for k, v in asdict(r).items()}, **(extra or {})}
-            for r in records]
+    rows = [{**{f.name: (str(r.price_year) if f.name == "price_year" else getattr(r, f.name))
+                for f in fields(ProxyRecord)}, **(extra or {})} for r in records]
     if fmt == "json":
         return json.dumps(rows, indent=2, allow_nan=False)
     return safe_csv(pd.DataFrame(rows, columns=[f.name for f in fields(ProxyRecord)] + list(extra or {}))
