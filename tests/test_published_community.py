@@ -162,20 +162,28 @@ def test_stockport_care_website_hand_check():
 
 
 def test_health_champions_hand_check():
-    """Health champions: 3,500 champions a year for 5 years, 2024-25 prices.
-    Grant: £1.36m a year (2008-09) x 100/66.8397, paid at the start of years 1-5.
-    Outcomes are Sheffield's counted job entries only: 40 x 0.7 = 28 JSA claimants, in year 3,
-    less 50% deadweight, 25% displacement and 30% attribution: 28 x 0.5 x 0.75 x 0.7 = 7.35.
-    Earnings: 7.35 x £4,335 (2012-13) x 100/71.5454 / 1.035**3 = £40,167; NHS: the same with
-    £566. Benefits (£9,234) are a transfer to DWP from the champions, outside society's present
-    value. The old extrapolation (Sheffield's rate for all 17,500 champions, 3,769.8 entries) is
-    a scenario and scales every outcome by 3,769.8 / 28."""
+    """Health champions, Sheffield network: costs and outcomes on the same scope, 2024-25 prices.
+    Costs, paid at the start of years 1-5 (sum of factors 1 + 1.035**-1 + ... + 1.035**-4 =
+    4.673079): Sheffield's assumed equal share of the grant, £6.8m / 16 / 5 = £85,000 a year
+    (2008-09) x 100/66.8397 = £127,170 a year, PV £594,275; the champions' 10,000 hours over
+    five years, 2,000 h x £15 (2012-13) x 100/71.5454 = £41,931 a year, PV £195,949; investment
+    £790,224. Outcomes: 40 x 0.7 = 28 JSA claimants into work in year 3, less 50% deadweight,
+    25% displacement and 30% attribution: 28 x 0.5 x 0.75 x 0.7 = 7.35. Earnings: 7.35 x £4,335
+    x 100/71.5454 / 1.035**3 = £40,167; NHS: the same with £566 = £5,244. Benefits (£9,234) are
+    a transfer to DWP from the champions, outside society's value. Ratio £45,412 / £790,224 =
+    0.0575 (the earlier whole-programme cost against Sheffield's jobs gave 0.0013).
+    Whole programme, Sheffield's rates everywhere: grant £1.36m a year (PV £9,508,403), hours
+    269,230.8 a year (PV £26,377,731), 3,769.2 job entries: PV £6,113,085, ratio 0.170."""
     scheme = sroi.load(SCN / "health_champions.toml")
     table, results = run_scenarios(scheme)
     r = results["base"]
     start = sum(disc(y) for y in range(0, 5))
-    grant = 1360000 * up("2008-09") * start
+    grant = 85000 * up("2008-09") * start
+    hours = 2000 * 15 * up("2012-13") * start
     assert r.ledger.loc["big_lottery_fund", "spend"] == pytest.approx(grant, rel=1e-12)
+    assert r.ledger.loc["big_lottery_fund", "spend"] == pytest.approx(594275, abs=1)
+    assert r.ledger.loc["volunteers", "spend"] == pytest.approx(hours, rel=1e-12)
+    assert r.investment == pytest.approx(790224, abs=1)
     n = 28 * 0.5 * 0.75 * 0.7 * up("2012-13") * disc(3)
     pv = r.by_outcome["present_value"]
     assert pv["into_work_earnings"] == pytest.approx(n * 4335, rel=1e-12)
@@ -184,7 +192,13 @@ def test_health_champions_hand_check():
     assert pv["into_work_benefit_savings"] == pytest.approx(n * 9234, rel=1e-12)
     assert r.ledger.loc["dwp", "transfer"] == pytest.approx(n * 9234, rel=1e-12)
     assert r.present_value == pytest.approx(n * (4335 + 566), rel=1e-12)
-    assert "health_activity_delivered" not in pv.index  # an output, no longer valued
-    wide = results["Sheffield's into-work rate programme-wide"]
-    assert wide.present_value == pytest.approx(r.present_value * 3769.8 / 28, rel=1e-12)
-    assert r.sroi_ratio < wide.sroi_ratio < 1
+    assert r.sroi_ratio == pytest.approx(n * 4901 / (grant + hours), rel=1e-12)
+    assert r.sroi_ratio == pytest.approx(0.05747, abs=5e-6)
+    assert "health_activity_delivered" not in pv.index  # an output, not valued
+    wide = results["Whole programme, Sheffield's rates in every project"]
+    wide_cost = (1360000 * up("2008-09") + 269230.8 * 15 * up("2012-13")) * start
+    assert wide.investment == pytest.approx(wide_cost, rel=1e-12)
+    assert wide.present_value == pytest.approx(r.present_value * 3769.2 / 28, rel=1e-12)
+    assert wide.sroi_ratio == pytest.approx(0.1703, abs=5e-5)
+    unpaid = results["Champions' time not charged"]
+    assert unpaid.sroi_ratio == pytest.approx(n * 4901 / grant, rel=1e-12)
