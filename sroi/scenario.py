@@ -235,6 +235,7 @@ class _Reader:
         self.tables: tuple[str, ...] = ()
         self._library = None
         self.errors: list[ScenarioError] = []
+        self.horizon_known = True  # False once the horizon failed and a stand-in is used
 
     def attempt(self, build, default: Any = None) -> Any:
         """``build()``; if it fails, its problem is recorded and ``default`` returned."""
@@ -479,7 +480,11 @@ class _Reader:
         name = a(lambda: self.string(top, "name", "", required=True))
         price_base = a(lambda: self.price_year(top, "price_base", ""), PriceYear.parse(2020))
         currency = a(lambda: self.currency_code(top), "GBP")
+        mark = len(self.errors)
         horizon = a(lambda: self.integer(top["horizon"], "horizon", 1, MAX_HORIZON), MAX_HORIZON)
+        # With a stand-in horizon, the checks that a list has one entry per year (custom
+        # rates, a cohort by year) would report problems that are not in the file.
+        self.horizon_known = len(self.errors) == mark
         mark = len(self.errors)
         self.tables = a(lambda: self.proxy_tables(top.get("proxy_tables", [])), ())
         self.stop_if_new(mark)  # outcomes would name proxies from tables that are not read
@@ -754,7 +759,7 @@ class _Reader:
             raw = t["rates"]
             if not isinstance(raw, list):
                 raise self.fail(f"{path}.rates", f"must be an array of rates, got {_type_name(raw)}")
-            if len(raw) < horizon:
+            if len(raw) < horizon and self.horizon_known:
                 raise self.fail(f"{path}.rates", f"needs a rate for each of the {horizon} years of the horizon, "
                                 f"got {len(raw)}")
             rates = tuple(self.in_range(self.number(r, f"{path}.rates[{k}]"), f"{path}.rates[{k}]", 0.0, 1.0,
@@ -773,7 +778,8 @@ class _Reader:
             raise self.fail("cohort.participants", "must be a non-empty array: participants joining in year 1, "
                             "year 2, ...")
         if len(raw) > horizon:
-            raise self.fail("cohort.participants", f"has {len(raw)} years but the horizon is {horizon}")
+            if self.horizon_known:
+                raise self.fail("cohort.participants", f"has {len(raw)} years but the horizon is {horizon}")
         people = tuple(self.parameter(v, f"cohort.participants[{y}]", lo=0.0, hi=_INF,
                                       what="must not be negative") for y, v in enumerate(raw, 1))
         return people, self.string(t, "source", "cohort")

@@ -300,3 +300,19 @@ def test_a_structural_error_stops_only_its_branch():
     with pytest.raises(ScenarioError) as one:
         sroi.from_dict(minimal(horizon=0))
     assert type(one.value) is ScenarioError and one.value.field == "horizon"
+
+
+def test_a_bad_horizon_is_not_followed_by_errors_that_are_not_in_the_file(tmp_path):
+    """horizon = 0 with two custom rates: the file's one problem is the horizon. Checking the
+    rates against a stand-in horizon would add 'needs a rate for each of the 200 years'."""
+    import tomli_w
+
+    from sroi.cli import main
+
+    d = minimal(horizon=0, discounting={"schedule": "custom", "rates": [0.035, 0.035], "convention": "sroi_guide"})
+    path = tmp_path / "h.toml"
+    path.write_text(tomli_w.dumps(d))
+    with pytest.raises(sroi.ScenarioError) as info:
+        sroi.load(path)
+    assert str(info.value).startswith(f"{path}: horizon:")
+    assert "rates" not in str(info.value)
