@@ -86,8 +86,8 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
     (and ``npv_rebased`` in ``price_base`` prices where the deflator allows), payback,
     cashable share, ``per_pound:<holder>`` (value per pound invested received by each
     budget holder), ``per_kind:<kind>`` (the same summed over holders of one kind: NHS,
-    local authority, central government, participants, community, other;
-    :data:`sroi.model.HOLDER_KINDS`), ``illustrative`` and ``illustrative_reason``
+    local authority, police and justice, central government, participants, community, other;
+    :data:`sroi.model.HOLDER_KINDS`; only kinds some scheme's ledger has), ``illustrative`` and ``illustrative_reason``
     (:func:`sroi.uncertainty.illustrative`: the headline rests mostly on assumptions or
     weak evidence), and, with ``psa`` (one result or None per scheme), the probability
     that the ratio exceeds 1, the ratio's mean and median and its central ``interval``
@@ -116,6 +116,7 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
         "perspective": _mode([perspective(s) for s in loaded]),
     }
     rows: list[dict[str, Any]] = []
+    kinds_seen: set[str] = set()
     for s, r in zip(loaded, results):
         flags = []
         if s.currency != common["currency"]:
@@ -142,10 +143,12 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
                "discounting": f"{d[0]}/{d[1]}", "perspective": perspective(s), "sroi_ratio": r.sroi_ratio,
                "npv": r.npv, "npv_rebased": npv_rebased, "payback_months": r.payback_months,
                "cashable_share": float(r.summary.loc["cashable_share", "value"])}
+        row.update({f"per_kind:{k}": 0.0 for k in KIND_ORDER})  # a kind none of its holders belongs to gets 0
         for h, lr in r.ledger.iterrows():
             row[f"per_pound:{h}"] = lr["value_per_pound_invested"]
             key = f"per_kind:{holder_kind(str(h))}"
-            row[key] = row.get(key, 0.0) + lr["value_per_pound_invested"]
+            row[key] += lr["value_per_pound_invested"]  # NaN (no inputs, no ratio) stays NaN
+            kinds_seen.add(holder_kind(str(h)))
         row["illustrative"], row["illustrative_reason"] = illustrative(r)
         if psa is not None:
             p = psa[len(rows)]
@@ -161,8 +164,8 @@ def compare(results: Iterable[Result], *, psa: Sequence[PSAResult | None] | None
         rows.append(row)
     df = pd.DataFrame(rows).set_index("scheme")
     per_pound = sorted(c for c in df.columns if c.startswith("per_pound:"))
-    per_kind = [f"per_kind:{k}" for k in KIND_ORDER if f"per_kind:{k}" in df.columns]
-    df[per_kind] = df[per_kind].fillna(0.0)  # a kind no holder of the scheme belongs to receives nothing
+    per_kind = [f"per_kind:{k}" for k in KIND_ORDER if k in kinds_seen]
+    df = df.drop(columns=[f"per_kind:{k}" for k in KIND_ORDER if k not in kinds_seen])
     lead = [c for c in df.columns if not c.startswith(("per_pound:", "per_kind:")) and c != "comparability"]
     df = df[lead + per_kind + per_pound + ["comparability"]].sort_values(rank_by, ascending=False, kind="stable",
                                                               na_position="last")

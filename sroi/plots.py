@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 import pandas as pd
 
-from .model import KIND_ORDER, VALUE_TYPES, holder_kind
+from .display import SYMBOLS, ratio_text
+from .model import KIND_ORDER, VALUE_TYPES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,7 +35,6 @@ __all__ = ["plot_waterfall", "plot_value_by_stakeholder", "plot_ledger", "plot_c
            "plot_portfolio_npv", "plot_settlement", "money_label",
            "probability_text"]
 
-CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 TYPE_COLOURS = {"fiscal_cashable": "#1b7837", "fiscal_non_cashable": "#7fbf7b", "economic": "#2166ac",
                 "social": "#f4a582", "transfer": "#999999"}
@@ -145,7 +145,7 @@ def money_label(what: str, currency: str = "GBP", price_year: object = None) -> 
     >>> money_label("net present value", "USD")
     'net present value ($)'
     """
-    unit = CURRENCY_SYMBOLS.get(currency, currency)
+    unit = SYMBOLS.get(currency, currency)
     return f"{what} ({unit}, {price_year} prices)" if price_year else f"{what} ({unit})"
 
 
@@ -167,7 +167,7 @@ def _style(ax, title: str, *, x: tuple[str, str] | None = None, y: tuple[str, st
             continue
         kind, label = spec
         if kind == "money":
-            axis.set_major_formatter(_numbers_formatter(CURRENCY_SYMBOLS.get(currency, currency + " ")))
+            axis.set_major_formatter(_numbers_formatter(SYMBOLS.get(currency, currency + " ")))
             label = money_label(label, currency, price_year)
         elif kind in ("number", "year"):
             axis.set_major_formatter(_numbers_formatter())
@@ -237,7 +237,7 @@ def _value_labels(ax, bars, values, fmt) -> None:
 
 
 def _money_text(currency: str):
-    sym = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    sym = SYMBOLS.get(currency, currency + " ")
 
     def text(v: float) -> str:
         a = abs(v)
@@ -248,9 +248,10 @@ def _money_text(currency: str):
 
 
 def _ratio_text(v: float) -> str:
-    """A ratio with enough digits to tell small ones apart (0.011, 0.25, 3.4, 12)."""
-    a = abs(v)
-    return f"{v:,.0f}" if a >= 100 else f"{v:.3g}" if a >= 0.001 else "0"
+    """A ratio on a chart: as :func:`sroi.display.ratio_text` (two decimals, two
+    significant figures below 0.1, so small ratios stay apart), with thousands
+    separators above 100."""
+    return f"{v:,.0f}" if abs(v) >= 100 else ratio_text(v)
 
 
 def plot_waterfall(result: "Result", *, ax=None) -> "Axes":
@@ -492,14 +493,12 @@ def plot_comparison(table: pd.DataFrame, *, ax=None, labels: Mapping[str, str] |
     legend), each bar labelled with its total, with the PSA interval of the ratio where
     the comparison table has one. ``labels`` renames schemes."""
     ax = _ax(ax, len(table))
-    holders = [c[len("per_pound:"):] for c in table.columns if c.startswith("per_pound:")]
     left = np.zeros(len(table))
     for kind in KIND_ORDER:
-        cols = [f"per_pound:{h}" for h in holders if holder_kind(h) == kind]
-        if not cols:
+        if f"per_kind:{kind}" not in table.columns:
             continue
-        vals = table[cols].to_numpy(dtype=float)
-        vals = np.where(np.isfinite(vals), vals, 0.0).sum(axis=1)  # no inputs: no value per pound to draw
+        vals = table[f"per_kind:{kind}"].to_numpy(dtype=float)
+        vals = np.where(np.isfinite(vals), vals, 0.0)  # no inputs: no value per pound to draw
         if not np.any(vals):
             continue
         ax.barh(range(len(table)), vals, left=left, color=KIND_COLOURS[kind], label=kind)

@@ -403,26 +403,20 @@ class PortfolioResult:
         return plot_settlement(self, ax=ax)
 
 
-def _money(x: float, cur: str) -> str:
-    from .display import money
-
-    return money(x, cur)
-
-
 def portfolio_text(r) -> str:
     """The portfolio for the terminal, within 100 columns."""
-    from .display import _cut, _table
+    from .display import _cut, _table, money
 
     cur = r.currency
     out = [f"Portfolio of {len(r.names)} schemes: {len(r.selected)} chosen ({r.objective.replace('_', ' ')}; "
            f"{r.portfolio_npv.size:,} joint draws, seed {r.provenance['seed']})", ""]
-    rows = [[_cut(n, 58), f"{x:g}" if x > 0 else "-", _money(m, cur)]
+    rows = [[_cut(n, 58), f"{x:g}" if x > 0 else "-", money(m, cur)]
             for n, x, m in zip(r.names, r.scale, r.npv_mean)]
     out += ["  " + line for line in _table(["scheme", "scale", "expected NPV at scale 1"], rows, [False, True, True])]
-    out += ["", f"Expected NPV of the chosen portfolio  {_money(r.expected_npv, cur)}"]
+    out += ["", f"Expected NPV of the chosen portfolio  {money(r.expected_npv, cur)}"]
     if r.npv_interval:
         lo, hi = r.npv_interval
-        out += [f"95% interval                         {_money(lo, cur)} to {_money(hi, cur)}",
+        out += [f"95% interval                         {money(lo, cur)} to {money(hi, cur)}",
                 f"P(portfolio NPV > 0)                 {r.p_npv_positive:.2f}"]
     else:
         out += ["How sure: no scheme carries uncertainty, so no interval or probability is given."]
@@ -432,10 +426,10 @@ def portfolio_text(r) -> str:
     rows = []
     for h, b in r.by_budget_holder.items():
         types = b["value_by_type"]
-        rows.append([_cut(h, 24), "-" if b["budget"] is None else _money(b["budget"], cur), _money(b["spend"], cur),
-                     _money(types.get("fiscal_cashable", 0.0), cur),
-                     _money(sum(v for t, v in types.items() if t != "fiscal_cashable"), cur),
-                     _money(b["net_position"], cur)])
+        rows.append([_cut(h, 24), "-" if b["budget"] is None else money(b["budget"], cur), money(b["spend"], cur),
+                     money(types.get("fiscal_cashable", 0.0), cur),
+                     money(sum(v for t, v in types.items() if t != "fiscal_cashable"), cur),
+                     money(b["net_position"], cur)])
     out += ["  " + line for line in _table(["holder", "budget", "spend", "cashable", "other value", "net"], rows,
                                            [False] + [True] * 5)]
     unconstrained = [h for h in r.provenance["unconstrained_holders"] if h in r.by_budget_holder
@@ -445,8 +439,8 @@ def portfolio_text(r) -> str:
                              initial_indent="  ", subsequent_indent="  ")
     if r.pooled is not None:
         p = r.pooled
-        out += ["", f"Pooled budget of {_money(p['budget'], cur)}: expected NPV {_money(p['expected_npv'], cur)} "
-                    f"({_money(p['gain_over_separate_budgets'], cur)} more than separate budgets)"]
+        out += ["", f"Pooled budget of {money(p['budget'], cur)}: expected NPV {money(p['expected_npv'], cur)} "
+                    f"({money(p['gain_over_separate_budgets'], cur)} more than separate budgets)"]
     st = r.settlement
     if st is not None:
         out += ["", f"Settlement ({st['rule']} rule): who pays whom so no holder is worse off than alone"]
@@ -459,15 +453,15 @@ def portfolio_text(r) -> str:
                                      + ", ".join(_cut(n, 40) for n in shown["selected"]) + ".", 100,
                                      initial_indent="  ", subsequent_indent="  ")
         if shown is not None and shown.get("feasible"):
-            rows = [[_cut(h["holder"], 24), _money(h["standalone"], cur), _money(h["pooled"], cur),
-                     f"{100 * h['share']:.0f}%", _money(h["final"], cur), _money(h["transfer_received"], cur)]
+            rows = [[_cut(h["holder"], 24), money(h["standalone"], cur), money(h["pooled"], cur),
+                     f"{100 * h['share']:.0f}%", money(h["final"], cur), money(h["transfer_received"], cur)]
                     for h in shown["holders"]]
-            out += [f"  Surplus over standalone positions: {_money(shown['surplus'], cur)}"]
+            out += [f"  Surplus over standalone positions: {money(shown['surplus'], cur)}"]
             out += ["  " + line for line in _table(["holder", "alone", "pooled", "share", "after", "receives"], rows,
                                                    [False] + [True] * 5)]
     if r.value_of_information:
         out += ["", "Value of information: whose evidence is worth buying first (EVPPI)"]
-        rows = [[_cut(v["scheme"], 70), _money(v["evppi"], cur)] for v in r.value_of_information[:5]]
+        rows = [[_cut(v["scheme"], 70), money(v["evppi"], cur)] for v in r.value_of_information[:5]]
         out += ["  " + line for line in _table(["scheme", "EVPPI"], rows, [False, True])]
     out += ["", *textwrap.wrap("Assumes values and spends scale with a scheme's scale; figures are present values "
                                "at each scheme's own price base.", 100)]

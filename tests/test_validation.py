@@ -307,7 +307,6 @@ def test_a_bad_horizon_is_not_followed_by_errors_that_are_not_in_the_file(tmp_pa
     rates against a stand-in horizon would add 'needs a rate for each of the 200 years'."""
     import tomli_w
 
-    from sroi.cli import main
 
     d = minimal(horizon=0, discounting={"schedule": "custom", "rates": [0.035, 0.035], "convention": "sroi_guide"})
     path = tmp_path / "h.toml"
