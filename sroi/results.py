@@ -544,7 +544,7 @@ class Result:
 
 def run(scheme: Scheme | Model, *, overrides: dict[str, float] | None = None) -> Result:
     """Run a scheme at its base values (with any ``overrides`` of named parameters,
-    e.g. ``{"fnp_programme.amount": 3000}``) and return the :class:`Result`.
+    e.g. ``{"fnp_increment_year1.amount": 100000}``) and return the :class:`Result`.
 
     An override is range-checked as the scheme file is: a deadweight is a rate.
 
