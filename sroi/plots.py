@@ -490,10 +490,13 @@ KIND_COLOURS = dict(zip(KIND_ORDER, ["#1b7837", "#2166ac", "#762a83", "#b35806",
 def plot_comparison(table: pd.DataFrame, *, ax=None, labels: Mapping[str, str] | None = None) -> "Axes":
     """Saving per pound invested across schemes, stacked by the kind of budget holder that
     receives it (:data:`sroi.model.HOLDER_KINDS`: one colour per kind, only kinds present in the
-    legend), each bar labelled with its total, with the PSA interval of the ratio where
+    legend; losses, such as the payer's side of a transfer, to the left of 0), each bar
+    labelled with its net total (the SROI ratio), with the PSA interval of the ratio where
     the comparison table has one. ``labels`` renames schemes."""
     ax = _ax(ax, len(table))
-    left = np.zeros(len(table))
+    # gains stack rightwards from 0 and losses leftwards (a transfer is a gain to one kind
+    # and the same loss to another), so each bar's span shows both and the label the net
+    right_end, left_end = np.zeros(len(table)), np.zeros(len(table))
     for kind in KIND_ORDER:
         if f"per_kind:{kind}" not in table.columns:
             continue
@@ -501,10 +504,13 @@ def plot_comparison(table: pd.DataFrame, *, ax=None, labels: Mapping[str, str] |
         vals = np.where(np.isfinite(vals), vals, 0.0)  # no inputs: no value per pound to draw
         if not np.any(vals):
             continue
-        ax.barh(range(len(table)), vals, left=left, color=KIND_COLOURS[kind], label=kind)
-        left += vals
-    totals = ax.barh(range(len(table)), np.zeros(len(table)), left=left, color="none")
-    _value_labels(ax, totals, left, _ratio_text)
+        start = np.where(vals >= 0, right_end, left_end)
+        ax.barh(range(len(table)), vals, left=start, color=KIND_COLOURS[kind], label=kind)
+        right_end += np.clip(vals, 0, None)
+        left_end += np.clip(vals, None, 0)
+    net = right_end + left_end
+    totals = ax.barh(range(len(table)), np.zeros(len(table)), left=right_end, color="none")
+    _value_labels(ax, totals, net, lambda v: f"net {_ratio_text(v)}")
     if {"ratio_low", "ratio_high"} <= set(table.columns):
         lo, hi = table["ratio_low"].to_numpy(float), table["ratio_high"].to_numpy(float)
         ok = np.isfinite(lo) & np.isfinite(hi)
@@ -513,8 +519,7 @@ def plot_comparison(table: pd.DataFrame, *, ax=None, labels: Mapping[str, str] |
     ax.invert_yaxis()
     ax.margins(x=0.1)
     _style(ax, "Saving per pound across schemes", x=("number", "value per pound invested, by who receives it"),
-           y=("names", ""),
-           ref=(1.0, "a ratio of 1"))
+           y=("names", ""), legend="below", ref=(1.0, "a ratio of 1"))
     return ax
 
 

@@ -255,7 +255,8 @@ def summary_sentences(analyses: Analyses) -> list[str]:
     first = str(spend["name"].iloc[0]).split()[0] if len(spend) else ""
     one = len(spend) == 1 and not (first.endswith("s") and not first.isupper())  # "Others pay", "NHS pays"
     pays = (f"{_listing(payers)} pay{'s' if one else ''} for the scheme: "
-            f"{money(result.investment, cur)} in present value over {s.horizon} year{'s' if s.horizon != 1 else ''}.")
+            f"{money(result.investment, cur)} in present value over {s.horizon} year{'s' if s.horizon != 1 else ''}."
+            if payers else "Nothing is spent on the scheme as written: its inputs are zero, so it has no SROI ratio.")
     gains = led[led["total_value"] > 0].sort_values("total_value", ascending=False)
     if not len(gains):
         saves = "No budget holder or group gains on what is valued."

@@ -7,11 +7,11 @@ separate ``sroi`` process under a memory limit. A case passes when it either
 
 * succeeds: exit 0, nothing on standard error but ``note:`` lines, no RuntimeWarning,
   and, where the case knows it, the right answer; or
-* is refused: exit 2 with exactly one line on standard error naming the file (or the
-  option) and the field.
+* is refused: exit 2 with one line on standard error per problem, each naming the file
+  (or the option), one of them naming the field the case broke.
 
 Anything else is classified, in the failure message, as one of ``traceback``,
-``unclear`` (more than one line, or a line not naming the file and field, or warnings
+``unclear`` (no line, a line not naming the file, no line naming the field, or warnings
 on standard error), ``wrong-exit``, ``wrong-result`` or ``hang``; the corpus was counted
 by those classes before and after the fixes of issue 20.
 """
@@ -624,7 +624,10 @@ def outcome(case: Case, folder: Path) -> tuple[str, str]:
             return "wrong-result", seen_text
         return "pass", ""
     if code == 2 and case.expect in ("refuse", "either"):
-        if len(lines) != 1 or noisy or not all(n in lines[0] for n in case.names):
+        # one line per problem (validation reports every problem in the file in one pass):
+        # each names the file, and one names the field the case broke
+        if (not lines or noisy or not all(case.names[0] in line for line in lines)
+                or not any(all(n in line for n in case.names) for line in lines)):
             return "unclear", seen_text
         if case.check is not None and not case.check(out.getvalue(), folder):
             return "wrong-result", seen_text

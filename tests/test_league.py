@@ -126,3 +126,26 @@ def test_proxy_tables_as_csv_and_json_give_price_years_as_written(capsys):
     assert main(["proxies", "search", "looked after", "--format", "csv"]) == 0
     rows = list(_csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["id"]: r["price_year"] for r in rows}["cs.looked_after_child_year"] == "2011-12"
+
+
+def test_the_league_chart_draws_a_transfer_as_a_gain_and_a_loss_and_labels_the_net():
+    """FNP's US file moves welfare from mothers to DWP: the chart draws the participants'
+    loss left of 0 and central government's gain right of it, and the bar's label is the
+    net, the SROI ratio, not the sum of the gains."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .conftest import ROOT
+
+    r = sroi.run(sroi.load(ROOT / "scenarios/family_nurse_partnership_us_transfer.toml"))
+    table = compare([r]).table
+    fig, ax = plt.subplots()
+    table_plot = compare([r]).plot(ax=ax)
+    widths = [p.get_width() for p in table_plot.patches]
+    assert min(widths) < 0 < max(widths)
+    assert min(widths) == pytest.approx(table["per_kind:participants"].iloc[0], rel=1e-12)
+    labels = [t.get_text() for t in ax.texts]
+    assert f"net {sroi.plots._ratio_text(r.sroi_ratio)}" in labels
+    plt.close(fig)

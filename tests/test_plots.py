@@ -166,7 +166,7 @@ def test_tornado_and_league_bars_carry_their_values(small):
     ax, texts = drawn(lambda ax: league.plot(ax=ax))
     per_pound = league.table[[c for c in league.table.columns if c.startswith("per_pound:")]].sum(axis=1)
     for v in per_pound:
-        assert plots._ratio_text(v) in texts
+        assert f"net {plots._ratio_text(v)}" in texts
     # holders are grouped by kind: one legend entry per kind present, not one per holder
     assert set(ax.get_legend().get_texts()[k].get_text() for k in range(len(ax.get_legend().get_texts()))) == {"NHS"}
 
