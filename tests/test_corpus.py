@@ -97,9 +97,10 @@ def patched_workbook(d: Path, name: str, member: str, chunks) -> str:
 SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
-def bomb_chunks():
+def bomb_chunks(mib: int = 300):
+    """A sheet of ``mib`` MiB of spaces: a few hundred kB once zipped."""
     yield SHEET + b"<sheetData>"
-    for _ in range(300):
+    for _ in range(mib):
         yield b" " * 2**20
     yield b"</sheetData></worksheet>"
 

@@ -343,16 +343,13 @@ def test_workbook_bombs_and_far_cells_are_refused_quickly(tmp_path):
     from sroi.errors import ScenarioError
     from sroi.excel import import_workbook
 
-    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    from .test_corpus import SHEET, bomb_chunks
 
     def bomb():
-        yield head + b"<sheetData>"
-        for _ in range(200):
-            yield b" " * 2**20
-        yield b"</sheetData></worksheet>"
+        return bomb_chunks(200)
 
     def lying():
-        yield head + b'<dimension ref="A1:C1048576"/><sheetData></sheetData></worksheet>'
+        yield SHEET + b'<dimension ref="A1:C1048576"/><sheetData></sheetData></worksheet>'
 
     wb = Workbook()
     wb.active["A1"], wb.active["A1048576"] = "Stakeholder", 1
