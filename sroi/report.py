@@ -257,17 +257,23 @@ def summary_sentences(analyses: Analyses) -> list[str]:
     pays = (f"{_listing(payers)} pay{'s' if one else ''} for the scheme: "
             f"{money(result.investment, cur)} in present value over {s.horizon} year{'s' if s.horizon != 1 else ''}."
             if payers else "Nothing is spent on the scheme as written: its inputs are zero, so it has no SROI ratio.")
-    gains = led[led["total_value"] > 0].sort_values("total_value", ascending=False)
+    # who gains society's value: a transfer (money moved between holders, zero for society)
+    # is left out, or a benefit paid less would read as the scheme's value
+    own = led["total_value"] - (led["transfer"] if "transfer" in led else 0.0)
+    gains = led.assign(own=own)[own > 0].sort_values("own", ascending=False)
     if not len(gains):
         saves = "No budget holder or group gains on what is valued."
     else:
-        top = [f"{_in_sentence(r['name'])} ({money(r['total_value'], cur)})" for _, r in gains.head(2).iterrows()]
+        top = [f"{_in_sentence(r['name'])} ({money(r['own'], cur)})" for _, r in gains.head(2).iterrows()]
         cash = float(led["fiscal_cashable"].clip(lower=0).sum()) if "fiscal_cashable" in led else 0.0
         share = cash / result.present_value if result.present_value > 0 else math.nan
         cash_text = ("none of it is cashable (no budget can be released)" if cash == 0 else
                      f"{money(cash, cur)} of it ({_share(share)}) is cashable, money a budget could release")
         where = "all goes to" if len(gains) == 1 else "goes mostly to"
-        saves = f"The value of {money(result.present_value, cur)} {where} {_listing(top)}; {cash_text}."
+        moved = float(led["transfer"].clip(lower=0).sum()) if "transfer" in led else 0.0
+        moved_text = (f" ({money(moved, cur)} more moves between budgets as a transfer, which nets to zero)"
+                      if moved > 0 else "")
+        saves = f"The value of {money(result.present_value, cur)}{moved_text} {where} {_listing(top)}; {cash_text}."
     iv = _psa_interval(analyses)
     ratio = f"{ratio_text(result.sroi_ratio)} : 1"
     if iv is not None and analyses.psa is not None:

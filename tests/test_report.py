@@ -280,3 +280,16 @@ def html_unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+def test_the_summary_leaves_transfers_out_of_who_gains():
+    """FNP's US file moves £358,975 of benefit from mothers to DWP: that is not value to
+    society, so the second sentence names the holders who gain society's £65,108 (children's
+    services and the courts) and gives the transfer separately."""
+    from sroi.report import summary_sentences
+
+    a = analyse(sroi.load(ROOT / "scenarios/family_nurse_partnership_us_transfer.toml"), psa_draws=0)
+    second = summary_sentences(a)[1]
+    assert "Department for Work and Pensions" not in second
+    assert "Local authority children's services (£34,102)" in second
+    assert "(£358,975 more moves between budgets as a transfer, which nets to zero)" in second
