@@ -84,7 +84,8 @@ def _csv(r) -> str:
 
 def handle(args: argparse.Namespace) -> int:
     from ..portfolio import portfolio
-    from .output import _emit, _write_chart
+    from ..fileio import atomic_write
+    from .output import _chart_png, _emit
 
     first = args.files[0]
     budgets = _budgets(args.budget, first)
@@ -109,9 +110,11 @@ def handle(args: argparse.Namespace) -> int:
         text = _csv(r)
     else:
         text = r.text()
+    # every chart is drawn before anything is written, so a chart that fails leaves no table behind
+    charts = [(path, _chart_png(height, draw)) for path, height, draw in (
+        (args.chart, 3.5, lambda ax: r.plot(ax=ax)),
+        (args.settlement_chart, 0.5 + 0.5 * len(budgets), lambda ax: r.plot_settlement(ax=ax))) if path]
     _emit(text, args.output, args.force)
-    if args.chart:
-        _write_chart(args.chart, 3.5, lambda ax: r.plot(ax=ax), args.force)
-    if args.settlement_chart:
-        _write_chart(args.settlement_chart, 0.5 + 0.5 * len(budgets), lambda ax: r.plot_settlement(ax=ax), args.force)
+    for path, png in charts:
+        atomic_write(path, png, force=args.force)
     return 0
