@@ -91,8 +91,9 @@ def _img(fig) -> str:
     return f"<img alt='chart' src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode('ascii')}'>"
 
 
-def _chart(draw, *args, names: dict[str, str] | None = None, **kwargs) -> str:
-    """A chart as an embedded image; tick labels that are ids are shown by ``names``."""
+def _chart(draw, *args, **kwargs) -> str:
+    """A chart as an embedded image (the plots name parameters, holders and outcomes
+    themselves, from the scheme)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -100,26 +101,11 @@ def _chart(draw, *args, names: dict[str, str] | None = None, **kwargs) -> str:
 
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     draw(*args, ax=ax, **kwargs)
-    if names:
-        fig.canvas.draw()
-        for axis in (ax.xaxis, ax.yaxis):
-            ticks = axis.get_ticklabels()
-            if any(t.get_text() in names for t in ticks):
-                axis.set_ticks(axis.get_ticklocs(), [_short_label(names.get(t.get_text(), t.get_text()), 48)
-                                                     for t in ticks])
     return _img(fig)
 
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
-
-
-def _short_label(label: str, width: int) -> str:
-    """A parameter's name cut to ``width`` keeping its field ("People who would…: success")."""
-    head, sep, field = label.rpartition(": ")
-    if not sep or len(label) <= width or len(field) > width // 2:
-        return _short(label, width)
-    return _short(head, width - len(field) - 2) + ": " + field
 
 
 class _Html(str):
@@ -522,14 +508,14 @@ def _references(s: "Scheme") -> str:
     return "<h3>References</h3><ul style='list-style:none;padding-left:0'>" + "".join(items) + "</ul>"
 
 
-def _sensitivity(analyses: Analyses, names: dict[str, str]) -> str:
+def _sensitivity(analyses: Analyses) -> str:
     from . import plots
 
     s = analyses.result.scheme
     out = ["<h2>Sensitivity</h2>",
            "<p class='muted'>Each parameter moved to its low and high value (or base &plusmn; "
            f"{100 * analyses.spread:g}% where the scheme gives no range), one at a time.</p>",
-           _chart(plots.plot_tornado, analyses.one_way, top=12, names=names)]
+           _chart(plots.plot_tornado, analyses.one_way, top=12)]
     sv = analyses.switching.table
     found = sv.dropna(subset=["switching_value"])
     out.append("<h3>Switching values: where the ratio reaches 1 : 1</h3>")
@@ -597,9 +583,6 @@ def report_html(analyses: Analyses) -> str:
 
     result = analyses.result
     s = result.scheme
-    names = {r.name: parameter_label(s, r.name) for r in result.model.refs}
-    names |= {h: s.holder_name(h) for h in result.ledger.index}
-    names |= {o.id: o.outcome for o in s.outcomes}
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>{_e(s.name)}: SROI report</title><style>{CSS}</style></head><body>"]
@@ -624,11 +607,11 @@ def report_html(analyses: Analyses) -> str:
     parts.append("<p class='muted'>Cashable savings release money from a budget; non-cashable ones free capacity "
                  "that is not released as cash unless a service is cut or redeployed.</p>")
     parts.append(_ledger(result))
-    parts.append(f"<div class='grid'>{_chart(plots.plot_ledger, result, names=names)}"
-                 f"{_chart(plots.plot_waterfall, result, names=names)}</div>{_chart(plots.plot_cash_flow, result)}")
+    parts.append(f"<div class='grid'>{_chart(plots.plot_ledger, result)}"
+                 f"{_chart(plots.plot_waterfall, result)}</div>{_chart(plots.plot_cash_flow, result)}")
 
     parts.append(_economic_section(analyses.economic))
-    parts.append(_sensitivity(analyses, names))
+    parts.append(_sensitivity(analyses))
     parts.append(_probability(analyses))
 
     parts.append("<h2>Every number and where it comes from</h2>")
@@ -640,8 +623,8 @@ def report_html(analyses: Analyses) -> str:
         parts.append("<h3>Evidence gaps left open</h3><ul>" + "".join(f"<li>{_e(public_text(g))}</li>"
                                                                       for g in s.gaps) + "</ul>")
     parts.append("<h3>Model checks</h3>")
-    parts.append("<ul>" + "".join(f"<li class='warn' title='{_e(w.field) if hasattr(w, 'field') else ''}'>"
-                                  f"{_e(_named(getattr(w, 'message', str(w)), s))}</li>" for w in result.warnings)
+    parts.append("<ul>" + "".join(f"<li class='warn' title='{_e(w.field)}'>{_e(_named(w.message, s))}</li>"
+                                  for w in result.warnings)
                  + "</ul>" if result.warnings else "<p>No warnings.</p>")
     parts.append(_appendix(result))
     prov = result.provenance

@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--price-base", help="price year to rebase NPVs to (default: the most common)")
     cmp_.add_argument("--ranges", choices=("triangular", "pert", "uniform"),
                       help="for the PSA, give parameters with a low-high range but no distribution this one")
-    cmp_.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    cmp_.add_argument("--format", choices=FORMATS, default="text")
     cmp_.add_argument("-o", "--output", help="write the table to this file")
     cmp_.add_argument("--chart", help="also write the comparison chart (PNG) to this file")
     cmp_.add_argument("--forest", help="also write a forest plot of the ratios and their intervals (PNG)")
@@ -241,8 +241,6 @@ def _compare(args: argparse.Namespace) -> int:
 
     from .sensitivity import parse_correlations
 
-    if args.psa < 0:
-        raise ScenarioError(args.files[0], "--psa", f"must be 0 (no PSA) or a number of draws, got {args.psa}")
     if args.rank_by.startswith(("ratio_", "p_")) and not args.psa:
         raise ScenarioError(args.files[0], "--rank-by", f"{args.rank_by} comes from a PSA; drop --psa 0")
     league = comparison(args.files, price_base=args.price_base, psa_draws=args.psa, seed=args.seed,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
+from .output import FORMATS
 
 #: ``--evpi`` keeps the sampled values; at most this many (8 bytes each: 1 GiB).
 EVPI_VALUES_LIMIT = 2**27
@@ -46,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_set_option(p)
     p.add_argument("--sobol", type=int, metavar="N", help="Sobol indices with N base samples (a power of two)")
     p.add_argument("--seed", type=int, default=None, help="random seed (recorded in the output)")
-    p.add_argument("--format", choices=("text", "csv", "json"), default="text",
+    p.add_argument("--format", choices=FORMATS, default="text",
                    help="text (default), json, or csv: every table, each row marked with its section")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
