@@ -82,6 +82,16 @@ def ratio_interval_text(x: float) -> str:
     return ratio_text(x)
 
 
+def draws_probability(p: float, *, below: str = "< 0.01", above: str = "> 0.99", fmt=lambda p: f"{p:.2f}") -> str:
+    """A probability estimated from draws, never shown as certain: ``below`` under 0.005 and
+    ``above`` from 0.995 (a count of draws cannot show 0 or 1 exactly), else ``fmt(p)``.
+
+    >>> draws_probability(0.0), draws_probability(0.4567), draws_probability(1.0)
+    ('< 0.01', '0.46', '> 0.99')
+    """
+    return below if p < 0.005 else above if p >= 0.995 else fmt(p)
+
+
 def months_text(x: float) -> str:
     return "not within the horizon" if not math.isfinite(x) else f"{x:,.1f} months"
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 import pandas as pd
 
-from .display import SYMBOLS, ratio_text
+from .display import SYMBOLS, draws_probability, ratio_text
 from .model import KIND_ORDER, VALUE_TYPES
 
 if TYPE_CHECKING:
@@ -530,7 +530,7 @@ def probability_text(p: float) -> str:
     >>> probability_text(0.0), probability_text(0.4567), probability_text(1.0)
     ('< 0.01', '0.46', '> 0.99')
     """
-    return "< 0.01" if p < 0.005 else "> 0.99" if p >= 0.995 else f"{p:.2f}"
+    return draws_probability(p)
 
 
 def plot_forest(table: pd.DataFrame, *, ax=None, interval: float = 0.95,

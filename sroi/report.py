@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .display import (TYPE_LABELS, _headline, money, number_text, parameter_label, ratio_interval_text,
+from .display import (TYPE_LABELS, _headline, draws_probability, money, number_text, parameter_label, ratio_interval_text,
                       ratio_text, _setting)
 from .fileio import atomic_write
 from .results import Result
@@ -223,7 +223,7 @@ def _in_sentence(name: str) -> str:
 
 
 def _pct_draws(p: float) -> str:
-    return "fewer than 1%" if p < 0.005 else "more than 99%" if p >= 0.995 else f"{100 * p:.0f}%"
+    return draws_probability(p, below="fewer than 1%", above="more than 99%", fmt=lambda p: f"{100 * p:.0f}%")
 
 
 def summary_sentences(analyses: Analyses) -> list[str]:
@@ -297,7 +297,7 @@ def _how_sure_line(analyses: Analyses) -> str:
 
 
 def _p_text(p: float) -> str:
-    return "below 0.01" if p < 0.005 else "above 0.99" if p >= 0.995 else f"{p:.2f}"
+    return draws_probability(p, below="below 0.01", above="above 0.99")
 
 
 def _count(n: int, noun: str) -> str:
